@@ -1,0 +1,279 @@
+import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
+import { statSync } from 'node:fs';
+import {
+  getLlama,
+  LlamaLogLevel,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
+import { validationError } from '../errors.js';
+import type { ChatMessage, GenerationEvent, GeneratedToken, GenerationRequest, Prompt } from '../wire/generation.js';
+import type { FinishReason } from '../wire/tgi.js';
+import { IncrementalDetokenizer } from './IncrementalDetokenizer.js';
+import { SamplingPlan } from './SamplingPlan.js';
+import { StopSequenceMatcher } from './StopSequenceMatcher.js';
+
+export interface EngineOptions {
+  modelPath: string;
+  /** Parallel sequences in the one context (continuous batching). */
+  sequences: number;
+  /** CPU threads; defaults to the machine's cores (node-llama-cpp's default oversubscribes small machines). */
+  threads?: number;
+  /** Tokens per sequence (prompt + generated); defaults to the model's training context, at most 4096. */
+  contextSize?: number;
+  /** 'auto' uses a GPU when one works and falls back to the CPU. */
+  gpu?: 'auto' | false;
+  onLoadProgress?: (fraction: number) => void;
+}
+
+export interface ModelInfo {
+  id: string;
+  path: string;
+  sizeBytes: number;
+  trainContextSize: number;
+  /** Tokens per sequence: the max total tokens of one request. */
+  contextSize: number;
+  sequences: number;
+  threads: number;
+  gpu: string | false;
+}
+
+/** A validated, tokenized request, ready to run on a sequence. */
+export interface PreparedGeneration {
+  tokens: Token[];
+  maxNewTokens: number;
+  plan: SamplingPlan;
+  stop: string[];
+  topNTokens: number;
+}
+
+/** Most new tokens given to a request that does not say how many it wants. */
+const DEFAULT_MAX_NEW_TOKENS = 1024;
+/** Tokens the repetition and frequency penalties look back on. */
+const PENALTY_WINDOW = 256;
+
+/** One model in one context with several sequences; generates token by token. One per process. */
+export class Engine {
+  private constructor(
+    private readonly llama: Llama,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly chatWrapper: ChatWrapper,
+    readonly sequences: readonly LlamaContextSequence[],
+    readonly info: ModelInfo,
+  ) {}
+
+  static async load(options: EngineOptions): Promise<Engine> {
+    const threads = options.threads ?? availableParallelism();
+    const llama = await loadLlama(options.gpu ?? 'auto');
+    try {
+      const model = await llama.loadModel({
+        modelPath: options.modelPath,
+        onLoadProgress: options.onLoadProgress,
+      });
+      const contextSize = options.contextSize ?? Math.min(model.trainContextSize, 4096);
+      const context = await model.createContext({ sequences: options.sequences, contextSize, threads });
+      const sequences = Array.from({ length: options.sequences }, () => context.getSequence());
+      const info: ModelInfo = {
+        id: basename(options.modelPath).replace(/\.gguf$/i, ''),
+        path: options.modelPath,
+        sizeBytes: statSync(options.modelPath).size,
+        trainContextSize: model.trainContextSize,
+        contextSize: context.contextSize,
+        sequences: options.sequences,
+        threads,
+        gpu: llama.gpu,
+      };
+      return new Engine(llama, model, context, resolveChatWrapper(model), sequences, info);
+    } catch (error) {
+      await llama.dispose();
+      throw error;
+    }
+  }
+
+  /** Longest prompt a request may send: one token must fit after it. */
+  get maxInputTokens(): number {
+    return this.info.contextSize - 1;
+  }
+
+  get maxTotalTokens(): number {
+    return this.info.contextSize;
+  }
+
+  tokenize(prompt: Prompt): Token[] {
+    if ('text' in prompt) return this.model.tokenize(prompt.text, true);
+    const { contextText } = this.chatWrapper.generateContextState({ chatHistory: toChatHistory(prompt.messages) });
+    return contextText.tokenize(this.model.tokenizer);
+  }
+
+  /** Tokens of `text` with their character offsets, for /tokenize. */
+  tokenizeWithOffsets(text: string): { id: number; text: string; start: number; stop: number }[] {
+    const tokens = this.model.tokenize(text, true);
+    let offset = 0;
+    const detokenizer = new IncrementalDetokenizer(this.model, []);
+    return tokens.map((id) => {
+      const piece = this.model.isSpecialToken(id) ? this.model.detokenize([id], true) : detokenizer.push(id);
+      const start = offset;
+      offset += piece.length;
+      return { id, text: piece, start, stop: offset };
+    });
+  }
+
+  /** Tokenizes and checks what only the model can check (lengths); throws 422 `validation` in TGI's words. */
+  prepare(request: GenerationRequest): PreparedGeneration {
+    const p = request.parameters;
+    let tokens = this.tokenize(request.prompt);
+    if (p.truncate != null) {
+      if (p.truncate > this.maxInputTokens) {
+        throw validationError(`\`truncate\` must be strictly positive and less than ${this.maxInputTokens}. Given: ${p.truncate}`);
+      }
+      tokens = tokens.slice(-p.truncate);
+    }
+    if (tokens.length === 0) throw validationError('`inputs` cannot be empty');
+    if (tokens.length > this.maxInputTokens) {
+      throw validationError(`\`inputs\` must have less than ${this.maxTotalTokens} tokens. Given: ${tokens.length}`);
+    }
+    const room = this.maxTotalTokens - tokens.length;
+    const maxNewTokens = p.max_new_tokens ?? Math.min(DEFAULT_MAX_NEW_TOKENS, room);
+    if (maxNewTokens > room) {
+      throw validationError(
+        `\`inputs\` tokens + \`max_new_tokens\` must be <= ${this.maxTotalTokens}. Given: ${tokens.length} \`inputs\` tokens and ${maxNewTokens} \`max_new_tokens\``,
+      );
+    }
+    return { tokens, maxNewTokens, plan: new SamplingPlan(p), stop: p.stop ?? [], topNTokens: p.top_n_tokens ?? 0 };
+  }
+
+  /**
+   * Runs a prepared request on `sequence`, reusing the longest prefix already cached there. Yields one
+   * event per generated token, then one `end`. An aborted `signal` ends it within one token.
+   */
+  async *run(prepared: PreparedGeneration, sequence: LlamaContextSequence, signal: AbortSignal, queueMs = 0): AsyncGenerator<GenerationEvent> {
+    const { tokens, plan, maxNewTokens, topNTokens } = prepared;
+    const started = performance.now();
+    // At least one prompt token must be evaluated to get the next token's logits.
+    const reused = Math.min(sequence.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1);
+    if (sequence.nextTokenIndex > reused) await sequence.eraseContextTokenRanges([{ start: reused, end: sequence.nextTokenIndex }]);
+
+    const generated: Token[] = [];
+    const detokenizer = new IncrementalDetokenizer(this.model, tokens);
+    const stopMatcher = new StopSequenceMatcher(prepared.stop);
+    const penaltyWindow = () => (generated.length >= PENALTY_WINDOW ? generated.slice(-PENALTY_WINDOW) : [...tokens.slice(generated.length - PENALTY_WINDOW), ...generated]);
+    const iterator = sequence.evaluateWithMetadata(
+      tokens.slice(reused),
+      { confidence: true, probabilities: plan.needsProbabilities || topNTokens > 0 },
+      { ...plan.evaluateOptions(penaltyWindow), yieldEogToken: true },
+    );
+
+    let text = '';
+    let finishReason: FinishReason = 'length';
+    let stopSequence: string | null = null;
+    let firstTokenMs = 0;
+    let replacement: Token | undefined;
+    let cancelled = signal.aborted;
+    try {
+      while (!cancelled) {
+        const step = await iterator.next(replacement);
+        if (step.done) break;
+        if (signal.aborted) {
+          cancelled = true;
+          break;
+        }
+        const { probabilities } = step.value as { probabilities?: Map<Token, number> };
+        let id = step.value.token;
+        let probability: number | undefined = step.value.confidence;
+        if (plan.needsProbabilities && probabilities) {
+          id = plan.sampleTypical(probabilities);
+          probability = probabilities.get(id);
+          replacement = id;
+        }
+        generated.push(id);
+        if (generated.length === 1) firstTokenMs = performance.now() - started;
+
+        const endOfGeneration = this.model.isEogToken(id);
+        const special = endOfGeneration || this.model.isSpecialToken(id);
+        const piece = special ? this.model.detokenize([id], true) : detokenizer.push(id);
+        if (!special) text += piece;
+        const event: GenerationEvent = {
+          type: 'token',
+          index: generated.length,
+          token: { id, text: piece, logprob: probability != null ? Math.log(probability) : null, special },
+        };
+        if (topNTokens > 0 && probabilities) event.topTokens = this.topTokens(probabilities, topNTokens);
+        yield event;
+
+        if (endOfGeneration) {
+          finishReason = 'eos_token';
+          break;
+        }
+        stopSequence = special ? null : stopMatcher.push(piece);
+        if (stopSequence !== null) {
+          finishReason = 'stop_sequence';
+          break;
+        }
+        if (generated.length >= maxNewTokens) break;
+        cancelled = signal.aborted;
+      }
+    } finally {
+      await iterator.return(undefined);
+    }
+    const generationMs = performance.now() - started;
+    yield {
+      type: 'end',
+      generatedText: text,
+      finishReason,
+      generatedTokens: generated.length,
+      seed: plan.seed,
+      inputLength: tokens.length,
+      stopSequence,
+      cancelled,
+      timings: { queueMs, firstTokenMs, generationMs, reusedPromptTokens: reused },
+    };
+  }
+
+  private topTokens(probabilities: Map<Token, number>, count: number): GeneratedToken[] {
+    const top: GeneratedToken[] = [];
+    for (const [id, probability] of probabilities) {
+      if (top.length === count) break;
+      const special = this.model.isSpecialToken(id);
+      top.push({ id, text: this.model.detokenize([id], special), logprob: Math.log(probability), special });
+    }
+    return top;
+  }
+
+  async dispose(): Promise<void> {
+    await this.context.dispose();
+    await this.model.dispose();
+    await this.llama.dispose();
+  }
+}
+
+async function loadLlama(gpu: 'auto' | false): Promise<Llama> {
+  // build: 'never' — there is no compiler or network at run time; use the prebuilt binaries.
+  const options = { build: 'never', logLevel: LlamaLogLevel.error } as const;
+  if (gpu === false) return getLlama({ ...options, gpu: false });
+  try {
+    return await getLlama({ ...options, gpu: 'auto' });
+  } catch {
+    return getLlama({ ...options, gpu: false });
+  }
+}
+
+function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = messages.map((message) =>
+    message.role === 'system'
+      ? { type: 'system', text: message.content }
+      : message.role === 'user'
+        ? { type: 'user', text: message.content }
+        : { type: 'model', response: [message.content] },
+  );
+  // An empty model turn at the end makes the template open the assistant's reply.
+  history.push({ type: 'model', response: [] });
+  return history;
+}
