@@ -1,0 +1,70 @@
+// The window's one interface to Brook. In Electron the preload implements it over IPC; in a browser
+// (`npm run serve`, /ui/) it is implemented over HTTP. The renderer imports these with `import type` only.
+import type { ModelInfo } from '../engine/Engine.js';
+import type { ChatSettings, Conversation, ConversationSummary, ExportedConversation, Message, MessageToken } from './chats.js';
+
+export type Unsubscribe = () => void;
+
+export type ModelState =
+  | { state: 'loading'; progress: number; path: string }
+  | { state: 'ready'; info: ModelInfo }
+  | { state: 'error'; path: string; error: string };
+
+export interface EndpointState {
+  /** e.g. http://127.0.0.1:8080; null while off. */
+  url: string | null;
+  enabled: boolean;
+  port: number;
+  apiKeySet: boolean;
+}
+
+export interface AppStatus {
+  model: ModelState;
+  endpoint: EndpointState;
+  /** Requests generating or queued now, all front doors together. */
+  busy: { inFlight: number; queued: number };
+}
+
+/** New output of one reply since the previous update; at most one update per reply per animation frame. */
+export interface ReplyUpdate {
+  conversationId: string;
+  messageId: string;
+  /** Text to append to the reply. */
+  text: string;
+  tokens: MessageToken[];
+  /** Set once, on the last update: the reply as saved (complete, stopped or error, with its stats). */
+  final?: Message;
+}
+
+export interface SendResult {
+  userMessage: Message;
+  assistantMessage: Message;
+}
+
+export interface Bridge {
+  /** 'electron' or 'browser': the window hides what a mode cannot do (e.g. a native file dialog). */
+  readonly mode: 'electron' | 'browser';
+
+  status(): Promise<AppStatus>;
+  onStatus(listener: (status: AppStatus) => void): Unsubscribe;
+  /** Opens another GGUF file: a native dialog in Electron, the given path in a browser. */
+  openModel(path?: string): Promise<void>;
+
+  listConversations(query?: string): Promise<ConversationSummary[]>;
+  getConversation(conversationId: string): Promise<Conversation>;
+  createConversation(): Promise<Conversation>;
+  renameConversation(conversationId: string, title: string): Promise<void>;
+  deleteConversation(conversationId: string): Promise<void>;
+  updateSettings(conversationId: string, settings: Partial<ChatSettings>): Promise<Conversation>;
+  /** Shows `messageId` among its siblings (the ‹ 2/3 › arrows). */
+  selectBranch(conversationId: string, messageId: string): Promise<Conversation>;
+  exportConversation(conversationId: string, format: 'markdown' | 'json'): Promise<ExportedConversation>;
+
+  /** Adds a user message under `parentId` (an edit is a new sibling of the edited message) and starts the reply. */
+  send(conversationId: string, parentId: string | null, content: string, topNTokens?: number): Promise<SendResult>;
+  /** A new reply to `userMessageId`, as a sibling version of the earlier replies. */
+  regenerate(conversationId: string, userMessageId: string): Promise<Message>;
+  /** Stops the conversation's reply within one token; the partial text is kept and marked stopped. */
+  stop(conversationId: string): Promise<void>;
+  onReply(listener: (update: ReplyUpdate) => void): Unsubscribe;
+}

@@ -1,0 +1,117 @@
+// Conversations as the window sees them, and the payloads of the window's commands. The same schemas
+// validate IPC payloads (Electron) and the app routes (browser mode).
+import { Type, type Static } from 'typebox';
+import { Nullable } from './nullable.js';
+import { FinishReason } from './tgi.js';
+
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+
+export const ChatSettings = Type.Object({
+  systemPrompt: Type.String({ maxLength: 20_000 }),
+  /** 0 means greedy. */
+  temperature: Type.Number({ minimum: 0, maximum: 2 }),
+  top_p: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+  top_k: Type.Integer({ minimum: 0, maximum: 1000 }),
+  max_new_tokens: Type.Integer({ minimum: 1, maximum: 32_768 }),
+  /** null: a new random seed for every reply. */
+  seed: Type.Union([Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 }), Type.Null()]),
+});
+export type ChatSettings = Static<typeof ChatSettings>;
+
+export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
+  systemPrompt: 'You are a helpful assistant.',
+  temperature: 0.7,
+  top_p: 0.95,
+  top_k: 40,
+  max_new_tokens: 512,
+  seed: null,
+};
+
+export const MessageToken = Type.Object({
+  id: Type.Integer(),
+  text: Type.String(),
+  logprob: Type.Union([Type.Number(), Type.Null()]),
+  special: Type.Boolean(),
+  top: Type.Optional(Type.Array(Type.Object({ id: Type.Integer(), text: Type.String(), logprob: Type.Union([Type.Number(), Type.Null()]), special: Type.Boolean() }))),
+});
+export type MessageToken = Static<typeof MessageToken>;
+
+export const ReplyStats = Type.Object({
+  firstTokenMs: Type.Number(),
+  tokensPerSecond: Type.Number(),
+  tokens: Type.Integer(),
+  finishReason: Type.Union([FinishReason, Type.Literal('stopped'), Type.Literal('error')]),
+});
+export type ReplyStats = Static<typeof ReplyStats>;
+
+export const MessageStatus = Type.Union([
+  Type.Literal('complete'),
+  /** Being generated now. */
+  Type.Literal('streaming'),
+  /** Stopped by the user (or the app closed mid-reply): the text is partial. */
+  Type.Literal('stopped'),
+  Type.Literal('error'),
+]);
+export type MessageStatus = Static<typeof MessageStatus>;
+
+export const Message = Type.Object({
+  id: Id,
+  /** null for the first user message of a conversation. */
+  parentId: Type.Union([Id, Type.Null()]),
+  role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
+  content: Type.String(),
+  createdAt: Type.Integer(),
+  status: MessageStatus,
+  error: Type.Optional(Type.String()),
+  stats: Type.Optional(ReplyStats),
+  /** Per-token log-probabilities and alternatives of an assistant reply. */
+  tokens: Type.Optional(Type.Array(MessageToken)),
+});
+export type Message = Static<typeof Message>;
+
+export const Conversation = Type.Object({
+  id: Id,
+  title: Type.String(),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+  settings: ChatSettings,
+  /** Every message of every branch, by id. Siblings share a parentId; regenerate and edit add siblings. */
+  messages: Type.Record(Type.String(), Message),
+  /** For each parent (the key '' for the root), the child shown now: the path through the tree on screen. */
+  activeChild: Type.Record(Type.String(), Id),
+});
+export type Conversation = Static<typeof Conversation>;
+
+export const ConversationSummary = Type.Object({
+  id: Id,
+  title: Type.String(),
+  updatedAt: Type.Integer(),
+  /** The first characters of the last message on the active path, for the list and search results. */
+  preview: Type.String(),
+});
+export type ConversationSummary = Static<typeof ConversationSummary>;
+
+// Command payloads (IPC and app routes).
+export const ConversationRef = Type.Object({ conversationId: Id });
+export const RenameConversation = Type.Object({ conversationId: Id, title: Type.String({ minLength: 1, maxLength: 200 }) });
+export const SearchConversations = Type.Object({ query: Type.Optional(Type.String({ maxLength: 500 })) });
+export const UpdateSettings = Type.Object({ conversationId: Id, settings: Type.Partial(ChatSettings) });
+export const SelectBranch = Type.Object({ conversationId: Id, messageId: Id });
+export const ExportConversation = Type.Object({ conversationId: Id, format: Type.Union([Type.Literal('markdown'), Type.Literal('json')]) });
+export const SendMessage = Type.Object({
+  conversationId: Id,
+  /** The message to answer under: null or the last message for a new turn; an earlier user message's parent to edit it. */
+  parentId: Type.Union([Id, Type.Null()]),
+  content: Type.String({ minLength: 1, maxLength: 1_000_000 }),
+  /** Ask for alternatives per token (log-probability hover). */
+  topNTokens: Nullable(Type.Integer({ minimum: 0, maximum: 5 })),
+});
+export type SendMessage = Static<typeof SendMessage>;
+export const Regenerate = Type.Object({ conversationId: Id, userMessageId: Id });
+export const StopGeneration = Type.Object({ conversationId: Id, messageId: Type.Optional(Id) });
+
+export interface ExportedConversation {
+  filename: string;
+  mimeType: string;
+  content: string;
+}
