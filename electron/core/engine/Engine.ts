@@ -14,7 +14,7 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { validationError } from '../errors.js';
-import type { ChatMessage, GenerationEvent, GeneratedToken, GenerationRequest, Prompt } from '../wire/generation.js';
+import type { ChatMessage, GenerationEvent, GeneratedToken, GenerationRequest, Prompt, TokenEvent } from '../wire/generation.js';
 import type { FinishReason } from '../wire/tgi.js';
 import { IncrementalDetokenizer } from './IncrementalDetokenizer.js';
 import { SamplingPlan } from './SamplingPlan.js';
@@ -200,24 +200,19 @@ export class Engine {
         const special = endOfGeneration || this.model.isSpecialToken(id);
         const piece = special ? this.model.detokenize([id], true) : detokenizer.push(id);
         if (!special) text += piece;
-        const event: GenerationEvent = {
+        stopSequence = special ? null : stopMatcher.push(piece);
+        if (endOfGeneration) finishReason = 'eos_token';
+        else if (stopSequence !== null) finishReason = 'stop_sequence';
+        const last = endOfGeneration || stopSequence !== null || generated.length >= maxNewTokens;
+        const event: TokenEvent = {
           type: 'token',
           index: generated.length,
           token: { id, text: piece, logprob: probability != null ? Math.log(probability) : null, special },
+          last,
         };
         if (topNTokens > 0 && probabilities) event.topTokens = this.topTokens(probabilities, topNTokens);
         yield event;
-
-        if (endOfGeneration) {
-          finishReason = 'eos_token';
-          break;
-        }
-        stopSequence = special ? null : stopMatcher.push(piece);
-        if (stopSequence !== null) {
-          finishReason = 'stop_sequence';
-          break;
-        }
-        if (generated.length >= maxNewTokens) break;
+        if (last) break;
         cancelled = signal.aborted;
       }
     } finally {

@@ -32,6 +32,8 @@ export interface TokenEvent {
   index: number;
   token: GeneratedToken;
   topTokens?: GeneratedToken[];
+  /** True when this token ends the generation: the `end` event follows at once, with no decode in between. */
+  last: boolean;
 }
 
 export interface GenerationTimings {

@@ -105,7 +105,6 @@ export const Details = Type.Object(
     finish_reason: FinishReason,
     generated_tokens: Type.Integer({ minimum: 0 }),
     seed: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
-    input_length: Type.Integer({ minimum: 0 }),
     prefill: Type.Array(Type.Object({ id: Type.Integer(), text: Type.String(), logprob: Type.Union([Type.Number(), Type.Null()]) })),
     tokens: Type.Array(Token),
     top_tokens: Type.Optional(Type.Array(Type.Array(Token))),

@@ -1,0 +1,56 @@
+import type { ReplyUpdate } from '../wire/bridge.js';
+import type { Message, MessageToken } from '../wire/chats.js';
+
+/** About one animation frame. */
+export const REPLY_UPDATE_INTERVAL_MS = 16;
+
+/**
+ * Coalesces one reply's tokens into ReplyUpdates: at most one per interval however fast the model is,
+ * so the window re-renders once per frame. The first token goes out as soon as the event loop turns.
+ */
+export class ReplyBatcher {
+  private text = '';
+  private tokens: MessageToken[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private lastEmitAt = Number.NEGATIVE_INFINITY;
+  private finished = false;
+
+  constructor(
+    private readonly conversationId: string,
+    private readonly messageId: string,
+    private readonly emit: (update: ReplyUpdate) => void,
+    private readonly intervalMs = REPLY_UPDATE_INTERVAL_MS,
+  ) {}
+
+  push(text: string, token?: MessageToken): void {
+    if (this.finished) return;
+    this.text += text;
+    if (token) this.tokens.push(token);
+    if (this.timer) return;
+    const delay = Math.max(0, this.lastEmitAt + this.intervalMs - performance.now());
+    this.timer = setTimeout(() => this.flush(), delay);
+  }
+
+  /** Sends what is left with the saved message; nothing is sent after it. */
+  finish(final: Message): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.send(final);
+  }
+
+  private flush(): void {
+    this.timer = null;
+    if (this.text || this.tokens.length > 0) this.send();
+  }
+
+  private send(final?: Message): void {
+    const update: ReplyUpdate = { conversationId: this.conversationId, messageId: this.messageId, text: this.text, tokens: this.tokens };
+    if (final) update.final = final;
+    this.text = '';
+    this.tokens = [];
+    this.lastEmitAt = performance.now();
+    this.emit(update);
+  }
+}

@@ -1,0 +1,95 @@
+import fastifySwagger from '@fastify/swagger';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ModelHost } from '../ModelHost.js';
+import { compile } from '../wire/validator.js';
+import { registerErrorHandling } from './errorHandling.js';
+import { isLoopbackHostname, registerRequestGuards } from './requestGuards.js';
+import type { ServerContext } from './ServerContext.js';
+import { tgiRoutes } from './tgiRoutes.js';
+
+export const DEFAULT_PORT = 8080;
+/** Largest request body accepted (413 past it). */
+export const BODY_LIMIT = 2 * 1024 * 1024;
+
+export interface ServerOptions {
+  /** 127.0.0.1 unless told otherwise; any other address needs an API key. */
+  hostname: string;
+  /** 0 picks a free port. */
+  port: number;
+  apiKey: string | null;
+  corsAllowOrigins: string[];
+  maxConcurrentRequests: number;
+  version: string;
+  /** More routes (the window's app routes, the UI), registered after the API routes. */
+  plugins?: ((app: FastifyInstance, context: ServerContext) => void | Promise<void>)[];
+}
+
+export interface BrookServer {
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  /** Ends every open stream (generations abort within one token), then stops listening. */
+  close(): Promise<void>;
+}
+
+export async function startServer(host: ModelHost, options: ServerOptions): Promise<BrookServer> {
+  if (!isLoopbackHostname(options.hostname) && !options.apiKey) {
+    throw new Error(
+      `Refusing to listen on ${options.hostname} without an API key: anyone on the network could use the model. Add --api-key <key>, or leave --hostname at 127.0.0.1.`,
+    );
+  }
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    // Slow or stalled clients: the whole request must arrive within 30 s.
+    requestTimeout: 30_000,
+    forceCloseConnections: true,
+    logger: false,
+  });
+  app.server.headersTimeout = 10_000;
+  app.setValidatorCompiler(({ schema }) => compile(schema as Parameters<typeof compile>[0]));
+
+  const shutdown = new AbortController();
+  let port = options.port;
+  const context: ServerContext = {
+    host,
+    admit: (request, signal) => host.require().scheduler.admit(request, signal, 'api'),
+    shutdown: shutdown.signal,
+    maxConcurrentRequests: options.maxConcurrentRequests,
+    version: options.version,
+  };
+
+  registerRequestGuards(app, { port: () => port, hostname: options.hostname, corsAllowOrigins: options.corsAllowOrigins, apiKey: options.apiKey });
+  await app.register(cors, { origin: options.corsAllowOrigins, methods: ['GET', 'POST', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization'] });
+  registerErrorHandling(app, BODY_LIMIT);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Brook',
+        version: options.version,
+        description: "Brook's loopback endpoint: text-generation-inference's routes and OpenAI's chat routes, served by the local model.",
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      ...(options.apiKey ? { security: [{ bearer: [] }] } : {}),
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  tgiRoutes(app, context);
+  for (const plugin of options.plugins ?? []) await plugin(app, context);
+
+  await app.listen({ host: options.hostname, port: options.port });
+  const address = app.server.address();
+  port = typeof address === 'object' && address ? address.port : options.port;
+  const urlHost = options.hostname.includes(':') ? `[${options.hostname}]` : options.hostname;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    app,
+    close: async () => {
+      shutdown.abort(new Error('server closing'));
+      await app.close();
+    },
+  };
+}
