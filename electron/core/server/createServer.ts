@@ -3,9 +3,13 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ModelHost } from '../ModelHost.js';
 import { compile } from '../wire/validator.js';
+import { currentCaller, trackCallers } from './currentCaller.js';
 import { registerErrorHandling } from './errorHandling.js';
+import { openaiRoutes } from './openaiRoutes.js';
+import { RequestRegistry } from './RequestRegistry.js';
 import { isLoopbackHostname, registerRequestGuards } from './requestGuards.js';
 import type { ServerContext } from './ServerContext.js';
+import { ServerMetrics } from './ServerMetrics.js';
 import { tgiRoutes } from './tgiRoutes.js';
 
 export const DEFAULT_PORT = 8080;
@@ -29,6 +33,10 @@ export interface BrookServer {
   url: string;
   port: number;
   app: FastifyInstance;
+  /** Live list of requests from other tools, with cancel(id) (the window's Endpoint panel). */
+  requests: RequestRegistry;
+  /** Prometheus registry of this server (also served at GET /metrics). */
+  metrics: ServerMetrics;
   /** Ends every open stream (generations abort within one token), then stops listening. */
   close(): Promise<void>;
 }
@@ -48,17 +56,28 @@ export async function startServer(host: ModelHost, options: ServerOptions): Prom
   });
   app.server.headersTimeout = 10_000;
   app.setValidatorCompiler(({ schema }) => compile(schema as Parameters<typeof compile>[0]));
+  // Only JSON bodies: a text/plain body gets 415 with a hint instead of a confusing schema error.
+  app.removeContentTypeParser('text/plain');
 
   const shutdown = new AbortController();
   let port = options.port;
+  const requests = new RequestRegistry();
+  const metrics = new ServerMetrics(() => host.loaded?.scheduler.stats ?? null);
   const context: ServerContext = {
     host,
-    admit: (request, signal) => host.require().scheduler.admit(request, signal, 'api'),
+    // Every API route comes through here: listed in the registry (which can cancel it), measured in metrics.
+    admit: (request, signal) => {
+      const caller = currentCaller();
+      return requests.track(caller, signal, (tracked) => metrics.observe(caller.route, host.require().scheduler.admit(request, tracked, 'api')));
+    },
     shutdown: shutdown.signal,
     maxConcurrentRequests: options.maxConcurrentRequests,
     version: options.version,
+    requests,
+    metrics,
   };
 
+  metrics.countResponses(app);
   registerRequestGuards(app, { port: () => port, hostname: options.hostname, corsAllowOrigins: options.corsAllowOrigins, apiKey: options.apiKey });
   await app.register(cors, { origin: options.corsAllowOrigins, methods: ['GET', 'POST', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization'] });
   registerErrorHandling(app, BODY_LIMIT);
@@ -76,7 +95,10 @@ export async function startServer(host: ModelHost, options: ServerOptions): Prom
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  trackCallers(app);
   tgiRoutes(app, context);
+  await app.register(openaiRoutes, { prefix: '/v1', context, bodyLimit: BODY_LIMIT });
+  metrics.route(app);
   for (const plugin of options.plugins ?? []) await plugin(app, context);
 
   await app.listen({ host: options.hostname, port: options.port });
@@ -87,8 +109,10 @@ export async function startServer(host: ModelHost, options: ServerOptions): Prom
     url: `http://${urlHost}:${port}`,
     port,
     app,
+    requests,
+    metrics,
     close: async () => {
-      shutdown.abort(new Error('server closing'));
+      shutdown.abort(new Error('Brook is shutting down'));
       await app.close();
     },
   };
