@@ -6,7 +6,10 @@ export interface SseEvent {
   at: number;
 }
 
-/** Reads a fetch Response as Server-Sent Events with a spec-compliant parser, noting when each event arrived. */
+/**
+ * Reads a fetch Response as Server-Sent Events with a spec-compliant parser, noting when each event arrived.
+ * `onEvent` returning false stops reading but leaves the connection open (abort the fetch to close it).
+ */
 export async function readSse(response: Response, sentAt = performance.now(), onEvent?: (event: SseEvent) => boolean | void): Promise<{ events: SseEvent[]; raw: string }> {
   const events: SseEvent[] = [];
   let raw = '';
@@ -25,6 +28,6 @@ export async function readSse(response: Response, sentAt = performance.now(), on
     raw += value;
     parser.feed(value);
   }
-  if (stop) await reader.cancel();
+  if (stop) reader.releaseLock();
   return { events, raw };
 }

@@ -1,0 +1,59 @@
+// Admission over HTTP: the overload limit, and a client that disconnects freeing its place at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSse } from '../testing/readSse.js';
+import { startTestServer, type TestServer } from '../testing/startTestServer.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ maxConcurrentRequests: 1, parallel: 1 });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const generate = (path: string, signal?: AbortSignal, maxNewTokens = 400) =>
+  fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ inputs: 'Once upon a time', parameters: { max_new_tokens: maxNewTokens } }),
+    signal,
+  });
+
+describe('--max-concurrent-requests 1', () => {
+  it('refuses one more request with 429 overloaded while a stream runs, on every generation route', async () => {
+    const client = new AbortController();
+    const running = await generate('/generate_stream', client.signal);
+    expect(running.status).toBe(200);
+    // Wait for the first token so the stream is certainly generating.
+    await readSse(running, performance.now(), () => false);
+
+    for (const path of ['/generate_stream', '/generate', '/']) {
+      const refused = await generate(path);
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toEqual({ error: 'Model is overloaded', error_type: 'overloaded' });
+    }
+    client.abort();
+    await expect.poll(() => server.host.loaded!.scheduler.stats.inFlight, { timeout: 2000 }).toBe(0);
+  });
+
+  it('a client that disconnects mid-stream frees its place: the next request is admitted at once', async () => {
+    const client = new AbortController();
+    const running = await generate('/generate_stream', client.signal);
+    expect(running.status).toBe(200);
+    const { events } = await readSse(running, performance.now(), (event) => (JSON.parse(event.data) as { index: number }).index < 3);
+    expect(events.length).toBe(3);
+    expect((await generate('/generate', undefined, 2)).status).toBe(429);
+    client.abort();
+
+    // "At once": within one token's time plus the socket close, polled for at most one second.
+    const deadline = performance.now() + 1000;
+    let status = 0;
+    while (performance.now() < deadline) {
+      const next = await generate('/generate', undefined, 2);
+      status = next.status;
+      await next.arrayBuffer();
+      if (status === 200) break;
+    }
+    expect(status).toBe(200);
+  });
+});
