@@ -128,6 +128,11 @@ export class ChatStore {
     return this.conversations.has(conversationId);
   }
 
+  hasMessage(conversationId: string, messageId: string): boolean {
+    const conversation = this.conversations.get(conversationId);
+    return conversation !== undefined && Object.hasOwn(conversation.messages, messageId);
+  }
+
   /** A copy: changing it changes nothing stored. */
   get(conversationId: string): Conversation {
     return structuredClone(this.conversation(conversationId));

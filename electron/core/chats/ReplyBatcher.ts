@@ -26,22 +26,32 @@ export class ReplyBatcher {
     if (this.finished) return;
     this.text += text;
     if (token) this.tokens.push(token);
-    if (this.timer) return;
-    const delay = Math.max(0, this.lastEmitAt + this.intervalMs - performance.now());
-    this.timer = setTimeout(() => this.flush(), delay);
+    if (!this.timer) this.schedule();
   }
 
-  /** Sends what is left with the saved message; nothing is sent after it. */
-  finish(final: Message): void {
+  /** Sends what is left with the saved message, keeping to the interval; nothing is sent after it. */
+  async finish(final: Message, beforeSend?: () => void): Promise<void> {
     if (this.finished) return;
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    for (let wait = this.remaining(); wait > 0; wait = this.remaining()) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+    beforeSend?.();
     this.send(final);
+  }
+
+  private remaining(): number {
+    return this.lastEmitAt + this.intervalMs - performance.now();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.ceil(this.remaining())));
   }
 
   private flush(): void {
     this.timer = null;
+    // Timers may fire a fraction of a millisecond early; the interval is a promise to the window.
+    if (this.remaining() > 0) return this.schedule();
     if (this.text || this.tokens.length > 0) this.send();
   }
 

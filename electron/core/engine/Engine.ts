@@ -141,7 +141,8 @@ export class Engine {
       throw validationError(`\`inputs\` must have less than ${this.maxTotalTokens} tokens. Given: ${tokens.length}`);
     }
     const room = this.maxTotalTokens - tokens.length;
-    const maxNewTokens = p.max_new_tokens ?? Math.min(DEFAULT_MAX_NEW_TOKENS, room);
+    const wanted = p.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS;
+    const maxNewTokens = p.max_new_tokens == null || request.fitMaxNewTokens ? Math.min(wanted, room) : wanted;
     if (maxNewTokens > room) {
       throw validationError(
         `\`inputs\` tokens + \`max_new_tokens\` must be <= ${this.maxTotalTokens}. Given: ${tokens.length} \`inputs\` tokens and ${maxNewTokens} \`max_new_tokens\``,

@@ -16,6 +16,8 @@ export type Prompt = { text: string } | { messages: ChatMessage[] };
 export interface GenerationRequest {
   prompt: Prompt;
   parameters: GenerateParameters;
+  /** Shorten max_new_tokens to the room the prompt leaves instead of refusing (the window's chats). */
+  fitMaxNewTokens?: boolean;
 }
 
 export interface GeneratedToken {

@@ -1,0 +1,310 @@
+import { ApiError, validationError } from '../errors.js';
+import type { Admission, Scheduler } from '../scheduler/Scheduler.js';
+import type { ReplyUpdate, SendResult, Unsubscribe } from '../wire/bridge.js';
+import {
+  ConversationRef,
+  ExportConversation,
+  Regenerate,
+  RenameConversation,
+  SearchConversations,
+  SelectBranch,
+  SendMessage,
+  StopGeneration,
+  UpdateSettings,
+  type ChatSettings,
+  type Conversation,
+  type ConversationSummary,
+  type ExportedConversation,
+  type Message,
+  type MessageStatus,
+  type MessageToken,
+  type ReplyStats,
+} from '../wire/chats.js';
+import type { ChatMessage, EndEvent } from '../wire/generation.js';
+import { parse } from '../wire/validator.js';
+import type { ChatStore } from './ChatStore.js';
+import { REPLY_UPDATE_INTERVAL_MS, ReplyBatcher } from './ReplyBatcher.js';
+import { toGenerateParameters } from './toGenerateParameters.js';
+
+/** The scheduler of the loaded model; null (or an ApiError thrown) while none is ready. */
+export type SchedulerSource = () => Scheduler | null;
+
+export interface ChatServiceOptions {
+  /** Least time between two ReplyUpdates of one reply (ms). */
+  updateIntervalMs?: number;
+  warn?: (message: string) => void;
+}
+
+interface RunningReply {
+  /** '' until the assistant message exists. */
+  messageId: string;
+  controller: AbortController;
+  done: Promise<void>;
+  settle: () => void;
+}
+
+const MODEL_NOT_READY = 'The model is still loading. Wait until it is ready, then send your message again.';
+const STILL_GENERATING = 'a reply is still being generated; stop it first';
+
+/**
+ * The conversation and generation half of the window's Bridge, shared by the IPC handlers and the
+ * browser-mode routes. Payloads are validated here with the wire schemas. A reply runs in the background:
+ * its tokens are saved as they come (throttled) and reach `onReply` listeners in per-frame batches.
+ */
+export class ChatService {
+  private readonly replies = new Map<string, RunningReply>();
+  private readonly listeners = new Set<(update: ReplyUpdate) => void>();
+  private readonly updateIntervalMs: number;
+  private readonly warn: (message: string) => void;
+
+  constructor(
+    private readonly store: ChatStore,
+    private readonly scheduler: SchedulerSource,
+    options: ChatServiceOptions = {},
+  ) {
+    this.updateIntervalMs = options.updateIntervalMs ?? REPLY_UPDATE_INTERVAL_MS;
+    this.warn = options.warn ?? ((message) => console.warn(`[chats] ${message}`));
+  }
+
+  async list(query?: string): Promise<ConversationSummary[]> {
+    parse(SearchConversations, { query });
+    return this.store.list(query);
+  }
+
+  async get(conversationId: string): Promise<Conversation> {
+    parse(ConversationRef, { conversationId });
+    return this.store.get(conversationId);
+  }
+
+  async create(settings: Partial<ChatSettings> = {}): Promise<Conversation> {
+    parse(UpdateSettings.properties.settings, settings);
+    return this.store.create(settings);
+  }
+
+  async rename(conversationId: string, title: string): Promise<void> {
+    parse(RenameConversation, { conversationId, title });
+    await this.store.rename(conversationId, title);
+  }
+
+  /** Stops the conversation's reply first, so nothing writes the file again. */
+  async delete(conversationId: string): Promise<void> {
+    parse(ConversationRef, { conversationId });
+    await this.stop(conversationId);
+    await this.store.delete(conversationId);
+  }
+
+  async updateSettings(conversationId: string, settings: Partial<ChatSettings>): Promise<Conversation> {
+    parse(UpdateSettings, { conversationId, settings });
+    return this.store.updateSettings(conversationId, settings);
+  }
+
+  async selectBranch(conversationId: string, messageId: string): Promise<Conversation> {
+    parse(SelectBranch, { conversationId, messageId });
+    return this.store.selectBranch(conversationId, messageId);
+  }
+
+  async export(conversationId: string, format: 'markdown' | 'json'): Promise<ExportedConversation> {
+    parse(ExportConversation, { conversationId, format });
+    return format === 'markdown' ? this.store.exportMarkdown(conversationId) : this.store.exportJson(conversationId);
+  }
+
+  /** True while a reply of this conversation is being generated. */
+  isGenerating(conversationId: string): boolean {
+    return this.replies.has(conversationId);
+  }
+
+  /**
+   * Adds a user message under `parentId` (null: a root message; an edit passes the edited message's parent)
+   * and starts the reply to it. Returns once both messages are saved; the reply streams through `onReply`.
+   */
+  async send(conversationId: string, parentId: string | null, content: string, topNTokens?: number | null): Promise<SendResult> {
+    parse(SendMessage, { conversationId, parentId, content, topNTokens });
+    this.requireScheduler();
+    this.assertIdle(conversationId);
+    this.assertExists(conversationId, parentId);
+    const reply = this.reserve(conversationId);
+    try {
+      const userMessage = await this.store.addMessage(conversationId, parentId, 'user', content);
+      const assistantMessage = await this.store.addMessage(conversationId, userMessage.id, 'assistant', '', 'streaming');
+      this.launch(conversationId, reply, assistantMessage, topNTokens ?? 0);
+      return { userMessage, assistantMessage };
+    } catch (error) {
+      this.release(conversationId, reply);
+      throw error;
+    }
+  }
+
+  /** Another reply to `userMessageId`: a new sibling of its earlier replies, shown at once. */
+  async regenerate(conversationId: string, userMessageId: string): Promise<Message> {
+    parse(Regenerate, { conversationId, userMessageId });
+    this.requireScheduler();
+    this.assertIdle(conversationId);
+    this.assertExists(conversationId, userMessageId);
+    if (this.store.getMessage(conversationId, userMessageId).role !== 'user') throw validationError('only a user message can be answered again');
+    const reply = this.reserve(conversationId);
+    try {
+      const assistantMessage = await this.store.addMessage(conversationId, userMessageId, 'assistant', '', 'streaming');
+      this.launch(conversationId, reply, assistantMessage, 0);
+      return assistantMessage;
+    } catch (error) {
+      this.release(conversationId, reply);
+      throw error;
+    }
+  }
+
+  /** Stops the conversation's reply (if `messageId` is given, only that one) and resolves once it is saved as stopped. */
+  async stop(conversationId: string, messageId?: string): Promise<void> {
+    parse(StopGeneration, { conversationId, messageId });
+    const reply = this.replies.get(conversationId);
+    if (!reply || (messageId !== undefined && reply.messageId !== '' && reply.messageId !== messageId)) return;
+    reply.controller.abort();
+    await reply.done;
+  }
+
+  /** Shutdown: stops every reply and resolves once all are saved. */
+  async stopAll(): Promise<void> {
+    const running = [...this.replies.values()];
+    for (const reply of running) reply.controller.abort();
+    await Promise.all(running.map((reply) => reply.done));
+    await this.store.flush();
+  }
+
+  onReply(listener: (update: ReplyUpdate) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private requireScheduler(): Scheduler {
+    const scheduler = this.scheduler();
+    if (!scheduler) throw new ApiError('model_not_ready', MODEL_NOT_READY);
+    return scheduler;
+  }
+
+  private assertIdle(conversationId: string): void {
+    if (this.replies.has(conversationId)) throw validationError(STILL_GENERATING);
+  }
+
+  /** Throws 404 `not_found` for a missing conversation or message. */
+  private assertExists(conversationId: string, messageId: string | null): void {
+    if (!this.store.has(conversationId)) throw new ApiError('not_found', `Conversation ${conversationId} not found`);
+    if (messageId !== null && !this.store.hasMessage(conversationId, messageId)) {
+      throw new ApiError('not_found', `Message ${messageId} not found in conversation ${conversationId}`);
+    }
+  }
+
+  /** Takes the conversation's one reply slot synchronously, before anything awaits, so two sends cannot both pass. */
+  private reserve(conversationId: string): RunningReply {
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    const reply: RunningReply = { messageId: '', controller: new AbortController(), done, settle };
+    this.replies.set(conversationId, reply);
+    return reply;
+  }
+
+  private release(conversationId: string, reply: RunningReply): void {
+    if (this.replies.get(conversationId) === reply) this.replies.delete(conversationId);
+    reply.settle();
+  }
+
+  private launch(conversationId: string, reply: RunningReply, assistant: Message, topNTokens: number): void {
+    reply.messageId = assistant.id;
+    void this.run(conversationId, reply, assistant, topNTokens)
+      .catch((error: unknown) => this.warn(`reply ${assistant.id} failed: ${(error as Error).message}`))
+      .finally(() => this.release(conversationId, reply));
+  }
+
+  private async run(conversationId: string, reply: RunningReply, assistant: Message, topNTokens: number): Promise<void> {
+    const batcher = new ReplyBatcher(conversationId, assistant.id, (update) => this.emit(update), this.updateIntervalMs);
+    const started = performance.now();
+    let firstTokenAt: number | null = null;
+    let lastTokenAt = started;
+    let tokenCount = 0;
+    let content = '';
+    let end: EndEvent | undefined;
+    let failure: string | undefined;
+    try {
+      const scheduler = this.requireScheduler();
+      const admission = this.admit(scheduler, conversationId, assistant.parentId!, topNTokens, reply.controller.signal);
+      try {
+        for await (const event of admission.events) {
+          if (event.type === 'end') {
+            end = event;
+            continue;
+          }
+          tokenCount += 1;
+          lastTokenAt = performance.now();
+          firstTokenAt ??= lastTokenAt;
+          // End-of-turn and other control tokens are not part of the reply.
+          if (event.token.special) continue;
+          const { id, text, logprob, special } = event.token;
+          const token: MessageToken = { id, text, logprob, special };
+          if (event.topTokens) token.top = event.topTokens.map((t) => ({ id: t.id, text: t.text, logprob: t.logprob, special: t.special }));
+          content += text;
+          this.store.appendToMessage(conversationId, assistant.id, text, [token]);
+          batcher.push(text, token);
+        }
+      } finally {
+        await admission.close();
+      }
+    } catch (error) {
+      failure = describeFailure(error);
+    }
+
+    const cancelled = end ? end.cancelled : failure === undefined;
+    const status: MessageStatus = failure !== undefined ? 'error' : cancelled ? 'stopped' : 'complete';
+    const stats: ReplyStats = {
+      firstTokenMs: firstTokenAt === null ? 0 : round(firstTokenAt - started),
+      tokensPerSecond: firstTokenAt !== null && tokenCount > 1 && lastTokenAt > firstTokenAt ? round(((tokenCount - 1) * 1000) / (lastTokenAt - firstTokenAt)) : 0,
+      tokens: end?.generatedTokens ?? tokenCount,
+      finishReason: failure !== undefined ? 'error' : cancelled || !end ? 'stopped' : end.finishReason,
+    };
+    let final: Message;
+    try {
+      final = await this.store.updateMessage(conversationId, assistant.id, failure !== undefined ? { status, stats, error: failure } : { status, stats });
+    } catch (error) {
+      // The file could not be written; the window still learns how the reply ended.
+      this.warn(`could not save reply ${assistant.id}: ${(error as Error).message}`);
+      final = { ...assistant, content, status, stats, ...(failure !== undefined ? { error: failure } : {}) };
+    }
+    // The slot frees with the last update (before its listeners run), so a listener may send again at once.
+    await batcher.finish(final, () => this.release(conversationId, reply));
+  }
+
+  /** Admits the reply with the conversation's max_new_tokens, shortened to the room the prompt leaves. */
+  private admit(scheduler: Scheduler, conversationId: string, userMessageId: string, topNTokens: number, signal: AbortSignal): Admission {
+    const { settings } = this.store.get(conversationId);
+    const messages: ChatMessage[] = [];
+    if (settings.systemPrompt.trim()) messages.push({ role: 'system', content: settings.systemPrompt });
+    for (const message of this.store.pathTo(conversationId, userMessageId)) {
+      // A reply that failed before its first token says nothing to the model.
+      if (message.role === 'user' || message.content) messages.push({ role: message.role, content: message.content });
+    }
+    const parameters = toGenerateParameters(settings, settings.max_new_tokens, topNTokens);
+    return scheduler.admit({ prompt: { messages }, parameters, fitMaxNewTokens: true }, signal, 'window');
+  }
+
+  private emit(update: ReplyUpdate): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(update);
+      } catch (error) {
+        this.warn(`a reply listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+function describeFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const tooLong = /`inputs` must have less than (\d+) tokens/.exec(message);
+  if (tooLong) {
+    return `This conversation is too long for the model (at most ${tooLong[1]} tokens). Start a new conversation, or shorten your message.`;
+  }
+  return message;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
