@@ -18,7 +18,7 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): 
   );
 }
 
-function toApiError(error: FastifyError, bodyLimit: number): ApiError {
+export function toApiError(error: FastifyError, bodyLimit: number): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) return validationError(describeValidationError(error.validation, error.validationContext));
   switch (error.code) {

@@ -1,0 +1,163 @@
+// The live list of requests from other tools: unit behaviour, then against the real server and model.
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overloadedError } from '../errors.js';
+import type { Admission } from '../scheduler/Scheduler.js';
+import { readSse } from '../testing/readSse.js';
+import { startTestServer, type TestServer } from '../testing/startTestServer.js';
+import type { GenerationEvent } from '../wire/generation.js';
+import { RequestRegistry, type ApiRequestInfo } from './RequestRegistry.js';
+
+const caller = { route: '/generate', client: 'test' };
+
+/** An admission that yields `tokens` tokens and ends, without a model. */
+function fakeAdmission(tokens: number): Admission {
+  async function* events(): AsyncGenerator<GenerationEvent> {
+    for (let index = 1; index <= tokens; index++) {
+      yield { type: 'token', index, token: { id: index, text: 'a', logprob: null, special: false }, last: index === tokens };
+    }
+    yield {
+      type: 'end',
+      generatedText: 'a'.repeat(tokens),
+      finishReason: 'length',
+      generatedTokens: tokens,
+      seed: null,
+      inputLength: 3,
+      stopSequence: null,
+      cancelled: false,
+      timings: { queueMs: 0, firstTokenMs: 0, generationMs: 1, reusedPromptTokens: 0 },
+    };
+  }
+  return { inputLength: 3, events: events(), close: async () => undefined };
+}
+
+async function run(registry: RequestRegistry, tokens: number) {
+  const admission = registry.track(caller, new AbortController().signal, () => fakeAdmission(tokens));
+  try {
+    for await (const event of admission.events) void event;
+  } finally {
+    await admission.close();
+  }
+  return admission.id;
+}
+
+describe('RequestRegistry', () => {
+  it('follows a request from queued to done, counting its tokens', async () => {
+    const registry = new RequestRegistry();
+    const seen: ApiRequestInfo['state'][] = [];
+    registry.onChange((requests) => seen.push(requests[0]!.state));
+    const admission = registry.track(caller, new AbortController().signal, () => fakeAdmission(4));
+    expect(registry.get(admission.id)).toMatchObject({ route: '/generate', client: 'test', state: 'queued', tokens: 0, promptTokens: 3, finishedAt: null });
+    for await (const event of admission.events) void event;
+    await admission.close();
+    expect(registry.get(admission.id)).toMatchObject({ state: 'done', tokens: 4, error: null });
+    await Promise.resolve();
+    expect(seen.at(-1)).toBe('done');
+  });
+
+  it('lists a refused request as an error and rethrows', () => {
+    const registry = new RequestRegistry();
+    expect(() =>
+      registry.track(caller, new AbortController().signal, () => {
+        throw overloadedError();
+      }),
+    ).toThrow('Model is overloaded');
+    expect(registry.list()).toMatchObject([{ state: 'error', error: 'Model is overloaded' }]);
+  });
+
+  it('keeps only the last finished requests', async () => {
+    const registry = new RequestRegistry({ keepFinished: 3 });
+    const ids = [];
+    for (let i = 0; i < 6; i++) ids.push(await run(registry, 1));
+    expect(registry.list().map((request) => request.id)).toEqual(ids.slice(-3));
+  });
+
+  it('marks a request that ended without its end event (client gone, cancelled while queued) as cancelled', async () => {
+    const registry = new RequestRegistry();
+    const admission = registry.track(caller, AbortSignal.abort(new Error('client disconnected')), () => fakeAdmission(5));
+    await admission.events.next();
+    await admission.close();
+    expect(registry.get(admission.id)).toMatchObject({ state: 'cancelled', tokens: 1, error: 'client disconnected' });
+    expect(registry.cancel(admission.id)).toBe(false);
+  });
+});
+
+describe('RequestRegistry in the server', () => {
+  let server: TestServer;
+  const post = (path: string, body: unknown, userAgent = 'registry-test/1.0') =>
+    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': userAgent }, body: JSON.stringify(body) });
+  /** Resolves when the registry lists a request matching `predicate`. */
+  const listed = (predicate: (request: ApiRequestInfo) => boolean) =>
+    new Promise<ApiRequestInfo>((resolve) => {
+      const found = server.requests.list().find(predicate);
+      if (found) return resolve(found);
+      const stop = server.requests.onChange((requests) => {
+        const match = requests.find(predicate);
+        if (match) {
+          stop();
+          resolve(match);
+        }
+      });
+    });
+
+  beforeAll(async () => {
+    // One sequence: a second request waits in the queue.
+    server = await startTestServer({ parallel: 1 });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('lists requests from every API route with the route and the client', async () => {
+    await (await post('/generate', { inputs: 'Hello', parameters: { max_new_tokens: 2 } }, 'curl/8.0')).text();
+    await (await post('/v1/chat/completions', { messages: [{ role: 'user', content: 'Hi' }], max_tokens: 2, temperature: 0 })).text();
+    const [tgi, chat] = server.requests.list().slice(-2);
+    expect(tgi).toMatchObject({ route: '/generate', client: 'curl/8.0', state: 'done', tokens: 2 });
+    expect(chat).toMatchObject({ route: '/v1/chat/completions', client: 'registry-test/1.0', state: 'done', tokens: 2 });
+    expect(chat!.promptTokens).toBeGreaterThan(0);
+    expect(chat!.finishedAt).toBeGreaterThanOrEqual(chat!.startedAt);
+  });
+
+  it('cancel(id) stops a running stream: the openai client raises the reason, the generation is freed', async () => {
+    const openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-needed', maxRetries: 0 });
+    const stream = await openai.completions.create({ model: 'x', prompt: 'Once upon a time', max_tokens: 1900, temperature: 0, stream: true });
+    let chunks = 0;
+    const error = await (async () => {
+      for await (const chunk of stream) {
+        void chunk;
+        if (++chunks === 3) {
+          const running = server.requests.list().find((request) => request.state === 'generating')!;
+          expect(running).toMatchObject({ route: '/v1/completions', client: expect.stringMatching(/^OpenAI\/JS/) });
+          expect(server.requests.cancel(running.id)).toBe(true);
+        }
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as Error).message).toBe("Generation stopped before the end: The request was cancelled in Brook's window.");
+    const cancelled = server.requests.list().at(-1)!;
+    expect(cancelled).toMatchObject({ state: 'cancelled', error: "The request was cancelled in Brook's window." });
+    expect(cancelled.tokens).toBeLessThan(20);
+    // The sequence is free again: the next request runs at once.
+    const next = await post('/generate', { inputs: 'Hello', parameters: { max_new_tokens: 1 } });
+    expect(next.status).toBe(200);
+  });
+
+  it('cancel(id) of a queued request ends its stream with one error event and no [DONE]', async () => {
+    const running = await post('/v1/completions', { prompt: 'Once upon a time', max_tokens: 1900, temperature: 0, stream: true });
+    const runningReader = running.body!.getReader();
+    await runningReader.read();
+    const queuedResponse = await post('/v1/chat/completions', { messages: [{ role: 'user', content: 'Hi' }], temperature: 0, stream: true });
+    const queued = await listed((request) => request.route === '/v1/chat/completions' && request.state === 'queued');
+    server.requests.cancel(queued.id);
+    const { events, raw } = await readSse(queuedResponse);
+    expect(raw).not.toContain('[DONE]');
+    expect(events.map((event) => JSON.parse(event.data) as { error?: { type: string; code: string } }).at(-1)!.error).toMatchObject({
+      type: 'incomplete_generation',
+      code: 'cancelled',
+    });
+    expect(server.requests.get(queued.id)).toMatchObject({ state: 'cancelled', tokens: 0 });
+    await runningReader.cancel();
+    // The client that left is listed as cancelled too.
+    await listed((request) => request.route === '/v1/completions' && request.state === 'cancelled' && request.error === 'client disconnected');
+  });
+});

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Admission, SchedulerStats } from '../scheduler/Scheduler.js';
+import type { GenerationEvent } from '../wire/generation.js';
+
+/**
+ * Prometheus metrics of one server, in a registry of its own (two servers in one process, as in the
+ * tests, don't share counters). HTTP responses are counted by route and status; generations are observed
+ * through ServerContext.admit, so every API route is measured the same way.
+ */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  private readonly responses: Counter<'route' | 'status'>;
+  private readonly generations: Counter<'route' | 'outcome'>;
+  private readonly generatedTokens: Counter<'route'>;
+  private readonly promptTokens: Counter<'route'>;
+  private readonly timeToFirstToken: Histogram<'route'>;
+  private readonly timePerToken: Histogram<'route'>;
+
+  /** `stats` gives the scheduler's counts, or null while no model is loaded. */
+  constructor(stats: () => SchedulerStats | null) {
+    const registers = [this.registry];
+    this.responses = new Counter({ name: 'brook_http_requests_total', help: 'HTTP requests answered, by route and status.', labelNames: ['route', 'status'], registers });
+    this.generations = new Counter({
+      name: 'brook_generations_total',
+      help: 'Generations admitted from other tools, by route and how they ended (done, cancelled, error).',
+      labelNames: ['route', 'outcome'],
+      registers,
+    });
+    this.generatedTokens = new Counter({ name: 'brook_generated_tokens_total', help: 'Tokens generated for other tools.', labelNames: ['route'], registers });
+    this.promptTokens = new Counter({ name: 'brook_prompt_tokens_total', help: 'Prompt tokens of admitted requests.', labelNames: ['route'], registers });
+    this.timeToFirstToken = new Histogram({
+      name: 'brook_time_to_first_token_seconds',
+      help: 'From admission to the first generated token (queue and prompt evaluation included).',
+      labelNames: ['route'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.timePerToken = new Histogram({
+      name: 'brook_time_per_output_token_seconds',
+      help: 'Time between two consecutive generated tokens.',
+      labelNames: ['route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    new Gauge({
+      name: 'brook_queue_size',
+      help: 'Requests waiting for a free sequence (all front doors).',
+      registers,
+      collect() {
+        this.set(stats()?.queued ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'brook_requests_in_flight',
+      help: 'Requests queued or generating (all front doors).',
+      registers,
+      collect() {
+        this.set(stats()?.inFlight ?? 0);
+      },
+    });
+  }
+
+  /** Counts every HTTP response by route and status, streams included. */
+  countResponses(app: FastifyInstance): void {
+    app.addHook('onRequest', async (request, reply) => {
+      reply.raw.once('close', () => {
+        this.responses.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.raw.statusCode) });
+      });
+    });
+  }
+
+  /** Follows an admitted generation: tokens, time to first token, time per token, outcome. */
+  observe(route: string, admission: Admission): Admission {
+    const admittedAt = performance.now();
+    this.promptTokens.inc({ route }, admission.inputLength);
+    let ended = false;
+    const metrics = this;
+    async function* follow(events: AsyncGenerator<GenerationEvent>): AsyncGenerator<GenerationEvent> {
+      let previous = 0;
+      try {
+        for await (const event of events) {
+          if (event.type === 'token') {
+            const now = performance.now();
+            if (event.index === 1) metrics.timeToFirstToken.observe({ route }, (now - admittedAt) / 1000);
+            else metrics.timePerToken.observe({ route }, (now - previous) / 1000);
+            previous = now;
+            metrics.generatedTokens.inc({ route });
+          } else {
+            ended = true;
+            metrics.generations.inc({ route, outcome: event.cancelled ? 'cancelled' : 'done' });
+          }
+          yield event;
+        }
+      } catch (error) {
+        ended = true;
+        metrics.generations.inc({ route, outcome: 'error' });
+        throw error;
+      }
+    }
+    const events = follow(admission.events);
+    return {
+      inputLength: admission.inputLength,
+      events,
+      close: async () => {
+        await events.return(undefined);
+        await admission.close();
+        if (!ended) {
+          ended = true;
+          metrics.generations.inc({ route, outcome: 'cancelled' });
+        }
+      },
+    };
+  }
+
+  /** GET /metrics in Prometheus' text format. */
+  route(app: FastifyInstance): void {
+    app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['TGI'], produces: ['text/plain'], response: { 200: { type: 'string' } } } }, async (_request, reply) => {
+      const text = await this.registry.metrics();
+      return reply.type(this.registry.contentType).send(text);
+    });
+  }
+}
