@@ -153,7 +153,7 @@ describe('validation (422, TGI messages), before any event is sent', () => {
     ['top_n_tokens 6', { top_n_tokens: 6 }, '`top_n_tokens` must be >= 0 and <= 5'],
     ['best_of 2', { best_of: 2 }, '`best_of` must be 1'],
     ['truncate 0', { truncate: 0 }, '`truncate` must be strictly positive'],
-    ['a string where a number goes', { temperature: '0.5' }, '`temperature`'],
+    ['a string where a number goes', { temperature: '0.5' }, '`parameters.temperature` must be number'],
     ['too many new tokens', { max_new_tokens: 5000 }, '`inputs` tokens + `max_new_tokens` must be <= 2048. Given: 1 `inputs` tokens and 5000 `max_new_tokens`'],
   ];
   it.each(cases)('%s', async (_name, parameters, message) => {

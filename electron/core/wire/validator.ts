@@ -19,9 +19,12 @@ export function describeValidationError(errors: ErrorObject[] | null | undefined
   const first = errors?.[0];
   if (!first) return 'invalid request';
   const custom = (first.parentSchema as { errorMessage?: unknown } | undefined)?.errorMessage;
-  if (typeof custom === 'string') return custom;
+  // The schema's wording is about its limits; a value of the wrong type gets the plain type message.
+  if (typeof custom === 'string' && first.keyword !== 'type') return custom;
   const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
   if (first.keyword === 'required') return `\`${String(first.params.missingProperty)}\` is required`;
+  const allowed = errors!.filter((error) => error.keyword === 'const' && error.instancePath === first.instancePath).map((error) => JSON.stringify(error.params.allowedValue));
+  if (allowed.length > 0) return `\`${path || root}\` must be one of ${allowed.join(', ')}`;
   if (first.keyword === 'anyOf' || first.keyword === 'oneOf') return `\`${path || root}\` has an invalid value`;
   return `\`${path || root}\` ${first.message ?? 'is invalid'}`;
 }
