@@ -1,4 +1,5 @@
 // Headless Brook: the same core as the desktop app, without Electron (`npm run serve`).
+import { fileURLToPath } from 'node:url';
 import { Brook } from './core/Brook.js';
 import { ConfigError, parseConfig, USAGE } from './core/config.js';
 
@@ -18,9 +19,12 @@ async function main(): Promise<void> {
     return;
   }
 
-  const { brook, modelLoaded } = await Brook.start(config, { serve: true });
+  // The window built by `electron-vite build`, served at /ui/ with its Bridge over HTTP at /app/.
+  const rendererDir = fileURLToPath(new URL('../out/renderer/', import.meta.url));
+  const { brook, modelLoaded } = await Brook.start(config, { serve: true, browserUi: { rendererDir } });
   const url = brook.server!.url;
   console.log(`Brook is listening on ${url}  (loading ${config.modelPath}…)`);
+  console.log(`  Window:  ${url}/ui/  (conversations in ${brook.store.dir})`);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -1,0 +1,74 @@
+// Screenshots of the window's main states, light and dark, kept as artifacts in e2e/artifacts/ (gitignored).
+import { expect, test, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { assistantMessages, createConversation, LONG_PROMPT, openApp, openConversation, replyText, send, waitForReply } from './support/brook.js';
+
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+/** The same screen in both themes (prefers-color-scheme; the window follows it until the user picks one). */
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
+    await page.waitForTimeout(300); // colour transitions
+    await page.screenshot({ path: `${ARTIFACTS}${name}-${colorScheme}.png` });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('screenshots of the main states, light and dark', async ({ page, request }) => {
+  test.setTimeout(360_000);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openApp(page);
+  await shoot(page, '01-empty');
+
+  const id = await createConversation(request, { temperature: 0, max_new_tokens: 160 });
+  await openConversation(page, id);
+  await send(page, 'Write a Python function that checks whether a word is a palindrome.');
+  await waitForReply(page);
+  await shoot(page, '02-reply');
+
+  await page.getByTestId('settings-toggle').click();
+  await expect(page.getByTestId('settings')).toBeVisible();
+  await shoot(page, '03-settings');
+  // Token alternatives on for the next reply.
+  await page.getByText('Token alternatives').click();
+  await expect(page.getByTestId('setting-token-alternatives')).toBeChecked();
+  await page.getByTestId('settings-toggle').click();
+
+  await page.getByTestId('model-status').click();
+  await expect(page.getByRole('dialog', { name: 'Model' })).toBeVisible();
+  await shoot(page, '04-model');
+  await page.getByTestId('model-status').click();
+
+  await request.post('/app/settings', { data: { conversationId: id, settings: { max_new_tokens: 40 } } });
+  await send(page, 'Now write a haiku about rivers.');
+  const haiku = await waitForReply(page);
+  await haiku.getByRole('button', { name: 'Show tokens and probabilities' }).click();
+  await haiku.locator('[data-testid=token-view] [data-i]').nth(4).hover();
+  await expect(page.getByTestId('token-popover')).toBeVisible();
+  await shoot(page, '05-tokens');
+  await page.mouse.move(0, 0);
+
+  await request.post('/app/settings', { data: { conversationId: id, settings: { max_new_tokens: 2000 } } });
+  await send(page, LONG_PROMPT);
+  const long = assistantMessages(page).last();
+  await expect.poll(async () => (await replyText(long)).length, { timeout: 120_000 }).toBeGreaterThan(40);
+  await shoot(page, '06-streaming');
+  await page.getByTestId('stop').click();
+  await expect(long).toHaveAttribute('data-status', 'stopped');
+  await shoot(page, '07-stopped');
+
+  // An inline error: the chat was deleted elsewhere (another tab) before this message was sent.
+  await request.delete(`/app/conversations/${id}`);
+  await send(page, 'Are you still there?', { expectReply: false });
+  await expect(page.getByTestId('error')).toBeVisible();
+  await shoot(page, '08-error');
+
+  // The toggle overrides the system preference.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByTestId('theme-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.getByTestId('theme-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+});

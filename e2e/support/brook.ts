@@ -1,0 +1,77 @@
+// Helpers shared by the browser-mode specs: set up conversations through the app routes, drive the window.
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import type { ChatSettings, Conversation } from '../../electron/core/wire/chats.js';
+
+/** Greedy decoding loops on this prompt: a reply that runs until max_new_tokens. */
+export const LONG_PROMPT = 'Count from 1 to 400, separated by commas.';
+
+/** Generation can be slow on a small, busy CI machine: waits for replies are generous. */
+export const REPLY_TIMEOUT = 150_000;
+
+/** A conversation with these settings, made through the app routes (as the window's HttpBridge does). */
+export async function createConversation(request: APIRequestContext, settings: Partial<ChatSettings> = {}): Promise<string> {
+  const response = await request.post('/app/conversations');
+  expect(response.ok(), await response.text()).toBeTruthy();
+  const conversation = (await response.json()) as Conversation;
+  if (Object.keys(settings).length > 0) {
+    const updated = await request.post('/app/settings', { data: { conversationId: conversation.id, settings } });
+    expect(updated.ok(), await updated.text()).toBeTruthy();
+  }
+  return conversation.id;
+}
+
+export async function getConversation(request: APIRequestContext, id: string): Promise<Conversation> {
+  const response = await request.get(`/app/conversations/${id}`);
+  expect(response.ok(), await response.text()).toBeTruthy();
+  return (await response.json()) as Conversation;
+}
+
+export async function expectModelReady(page: Page): Promise<void> {
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-phase', /^(ready|generating)$/, { timeout: 120_000 });
+}
+
+export async function openApp(page: Page): Promise<void> {
+  await page.goto('/ui/');
+  await expectModelReady(page);
+}
+
+/** Opens a conversation by its address (/ui/#id), as a reload does. */
+export async function openConversation(page: Page, id: string): Promise<void> {
+  await page.goto(`/ui/#${id}`);
+  await expectModelReady(page);
+  await expect(page.locator(`[data-testid=conversation][data-conversation-id="${id}"]`)).toBeVisible();
+}
+
+/**
+ * Types a message and presses Enter. Unless told the send will fail, waits until its reply is on screen, so
+ * `waitForReply` then waits for that reply (not the one before it).
+ */
+export async function send(page: Page, text: string, options: { expectReply?: boolean } = {}): Promise<void> {
+  const composer = page.getByTestId('composer');
+  await expect(composer).toBeEnabled();
+  const before = await lastReplyId(page);
+  await composer.fill(text);
+  await composer.press('Enter');
+  if (options.expectReply !== false) await expect.poll(() => lastReplyId(page), { timeout: 30_000 }).not.toBe(before);
+}
+
+async function lastReplyId(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const replies = document.querySelectorAll('[data-testid=message][data-role=assistant]');
+    return replies[replies.length - 1]?.getAttribute('data-message-id') ?? null;
+  });
+}
+
+export const assistantMessages = (page: Page): Locator => page.locator('[data-testid=message][data-role=assistant]');
+export const userMessages = (page: Page): Locator => page.locator('[data-testid=message][data-role=user]');
+
+/** Waits until the last reply on screen has ended (complete, stopped or failed) and returns it. */
+export async function waitForReply(page: Page, timeout = REPLY_TIMEOUT): Promise<Locator> {
+  const reply = assistantMessages(page).last();
+  await expect(reply).toHaveAttribute('data-status', /^(complete|stopped|error)$/, { timeout });
+  return reply;
+}
+
+export async function replyText(reply: Locator): Promise<string> {
+  return (await reply.getByTestId('message-text').innerText()).trim();
+}

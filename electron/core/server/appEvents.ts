@@ -1,0 +1,8 @@
+// The frames of the window's event stream, GET /app/events (browser mode). Types only: the renderer imports them.
+import type { AppStatus, ReplyUpdate } from '../wire/bridge.js';
+
+/**
+ * One `data: <AppEvent>` frame. A reply frame carries `offset`, the length of the reply's text before this
+ * update, so a window that joins mid-reply can line the update up with the text it fetched.
+ */
+export type AppEvent = { type: 'status'; status: AppStatus } | { type: 'reply'; update: ReplyUpdate; offset: number };

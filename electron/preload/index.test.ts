@@ -1,0 +1,151 @@
+// The preload's `window.brook` without Electron: `electron` is replaced by an in-memory IPC that carries
+// payloads (structured-cloned, as Electron does) to the real IPC handlers and the real ChatService.
+import { EventEmitter } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ChatService } from '../core/chats/ChatService.js';
+import { ChatStore } from '../core/chats/ChatStore.js';
+import type { AppStatus, Bridge, ReplyUpdate } from '../core/wire/bridge.js';
+import { IPC, IPC_EVENTS, type IpcChannel } from '../main/ipcChannels.js';
+import { createIpcHandlers, type IpcHandler } from '../main/ipcHandlers.js';
+import type { IpcSender } from '../main/security.js';
+
+const fake = vi.hoisted(() => {
+  const exposed = new Map<string, unknown>();
+  const state = { handlers: null as Record<string, (sender: never, payload: unknown) => Promise<unknown>> | null, sender: null as never };
+  return { exposed, state };
+});
+const events = new EventEmitter();
+
+vi.mock('electron', () => ({
+  contextBridge: {
+    exposeInMainWorld: (key: string, api: unknown) => fake.exposed.set(key, api),
+  },
+  ipcRenderer: {
+    invoke: async (channel: string, payload: unknown) => {
+      const handler = fake.state.handlers?.[channel];
+      if (!handler) throw new Error(`No handler registered for '${channel}'`);
+      return structuredClone(await handler(fake.state.sender, structuredClone(payload)));
+    },
+    on: (channel: string, listener: (...args: unknown[]) => void) => events.on(channel, listener),
+    removeListener: (channel: string, listener: (...args: unknown[]) => void) => events.removeListener(channel, listener),
+  },
+}));
+
+const WINDOW: IpcSender = { webContentsId: 1, frameUrl: 'file:///app/out/renderer/index.html', isMainFrame: true };
+const STATUS: AppStatus = {
+  model: { state: 'loading', progress: 0.5, path: '/models/x.gguf' },
+  endpoint: { url: 'http://127.0.0.1:8080', enabled: true, port: 8080, apiKeySet: false },
+  busy: { inFlight: 0, queued: 0 },
+};
+
+let dir: string;
+let store: ChatStore;
+let bridge: Bridge;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'brook-preload-'));
+  store = await ChatStore.open(dir);
+  // No model: sends are refused, which shows how errors reach the page.
+  const chats = new ChatService(store, () => null);
+  const handlers: Record<IpcChannel, IpcHandler> = createIpcHandlers(
+    { chats, status: () => STATUS, openModel: async () => {} },
+    { isTrustedSender: (sender) => sender.webContentsId === WINDOW.webContentsId, warn: () => {} },
+  );
+  fake.state.handlers = handlers;
+  fake.state.sender = WINDOW as never;
+  await import('./index.js');
+  bridge = fake.exposed.get('brook') as Bridge;
+});
+
+afterAll(async () => {
+  await store?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('preload', () => {
+  it('exposes exactly one API, window.brook, with the Bridge methods and nothing else', () => {
+    expect([...fake.exposed.keys()]).toEqual(['brook']);
+    expect(Object.keys(bridge).sort()).toEqual(
+      [
+        'mode',
+        'status',
+        'onStatus',
+        'openModel',
+        'listConversations',
+        'getConversation',
+        'createConversation',
+        'renameConversation',
+        'deleteConversation',
+        'updateSettings',
+        'selectBranch',
+        'exportConversation',
+        'send',
+        'regenerate',
+        'stop',
+        'onReply',
+      ].sort(),
+    );
+    expect(bridge.mode).toBe('electron');
+    for (const [key, value] of Object.entries(bridge)) if (key !== 'mode') expect(typeof value).toBe('function');
+  });
+
+  it('round-trips commands to the handlers', async () => {
+    expect(await bridge.status()).toEqual(STATUS);
+    const conversation = await bridge.createConversation();
+    await expect(bridge.renameConversation(conversation.id, 'Preloaded')).resolves.toBeUndefined();
+    expect((await bridge.getConversation(conversation.id)).title).toBe('Preloaded');
+    expect((await bridge.listConversations('Preloaded')).map((summary) => summary.id)).toEqual([conversation.id]);
+    expect((await bridge.listConversations()).length).toBeGreaterThan(0);
+    const updated = await bridge.updateSettings(conversation.id, { temperature: 0 });
+    expect(updated.settings.temperature).toBe(0);
+    const exported = await bridge.exportConversation(conversation.id, 'json');
+    expect(JSON.parse(exported.content)).toMatchObject({ title: 'Preloaded' });
+    await expect(bridge.stop(conversation.id)).resolves.toBeUndefined();
+    await expect(bridge.openModel('/ignored/in/electron.gguf')).resolves.toBeUndefined();
+    await expect(bridge.deleteConversation(conversation.id)).resolves.toBeUndefined();
+  });
+
+  it('throws Errors carrying the main process message', async () => {
+    const conversation = await bridge.createConversation();
+    const refused = bridge.send(conversation.id, null, 'hello');
+    await expect(refused).rejects.toThrow(/^The model is still loading/);
+    await expect(refused).rejects.toBeInstanceOf(Error);
+    await expect(bridge.getConversation('no such id!')).rejects.toThrow('Input validation error: `conversationId` must match pattern "^[A-Za-z0-9_-]+$"');
+    await expect(bridge.getConversation('missing')).rejects.toThrow('Conversation missing not found');
+    await expect(bridge.renameConversation(conversation.id, '')).rejects.toMatchObject({ name: 'ValidationError' });
+  });
+
+  it('delivers pushed events to listeners until they unsubscribe', () => {
+    const replies: ReplyUpdate[] = [];
+    const statuses: AppStatus[] = [];
+    const unsubscribeReply = bridge.onReply((update) => replies.push(update));
+    const other: ReplyUpdate[] = [];
+    const unsubscribeOther = bridge.onReply((update) => other.push(update));
+    const unsubscribeStatus = bridge.onStatus((status) => statuses.push(status));
+    const update: ReplyUpdate = { conversationId: 'c', messageId: 'm', text: 'Hi', tokens: [] };
+    events.emit(IPC_EVENTS.reply, {}, update);
+    events.emit(IPC_EVENTS.status, {}, STATUS);
+    expect(replies).toEqual([update]);
+    expect(statuses).toEqual([STATUS]);
+
+    unsubscribeReply();
+    unsubscribeStatus();
+    events.emit(IPC_EVENTS.reply, {}, update);
+    events.emit(IPC_EVENTS.status, {}, STATUS);
+    expect(replies).toHaveLength(1);
+    expect(statuses).toHaveLength(1);
+    // Only the one listener went away.
+    expect(other).toHaveLength(2);
+    unsubscribeOther();
+    expect(events.listenerCount(IPC_EVENTS.reply)).toBe(0);
+    expect(events.listenerCount(IPC_EVENTS.status)).toBe(0);
+  });
+
+  it('uses only the shared channel names', () => {
+    expect(new Set(Object.values(IPC)).size).toBe(Object.keys(IPC).length);
+    for (const channel of [...Object.values(IPC), ...Object.values(IPC_EVENTS)]) expect(channel).toMatch(/^brook:[a-z:-]+$/);
+  });
+});

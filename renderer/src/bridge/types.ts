@@ -1,0 +1,20 @@
+// The wire types the window uses, re-exported for the renderer (types only: nothing of the core is bundled).
+export type { AppStatus, Bridge, EndpointState, ModelState, ReplyUpdate, SendResult, Unsubscribe } from '../../../electron/core/wire/bridge.js';
+export type {
+  ChatSettings,
+  Conversation,
+  ConversationSummary,
+  ExportedConversation,
+  Message,
+  MessageStatus,
+  MessageToken,
+  ReplyStats,
+} from '../../../electron/core/wire/chats.js';
+export type { ModelInfo } from '../../../electron/core/engine/Engine.js';
+export type { AppEvent } from '../../../electron/core/server/appEvents.js';
+
+/** A ReplyUpdate as the HTTP bridge delivers it: with where its text goes in the reply. */
+export interface PositionedReplyUpdate {
+  /** Length of the reply's text before this update; absent over IPC (updates then simply follow each other). */
+  offset?: number;
+}

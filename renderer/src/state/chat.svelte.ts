@@ -1,0 +1,236 @@
+import { describeError, type ErrorNotice } from '../bridge/errors';
+import type { Bridge, ChatSettings, Conversation, Message } from '../bridge/types';
+import { download } from '../lib/download';
+import { activePath, childrenByParent, withMessages } from '../lib/tree';
+import type { ConversationsState } from './conversations.svelte';
+import { LiveReplies } from './live.svelte';
+import type { PrefsState } from './prefs.svelte';
+
+/** The conversation on screen, its replies as they stream, and the commands the window sends about it. */
+export class ChatState {
+  /** null: a new chat, created on the first message. */
+  conversation = $state.raw<Conversation | null>(null);
+  loading = $state(false);
+  /** A send or regenerate is on its way to Brook. */
+  submitting = $state(false);
+  stopping = $state(false);
+  error = $state<ErrorNotice | null>(null);
+  /** The composer's text, kept across conversations switches only for the new chat. */
+  draft = $state('');
+
+  readonly live: LiveReplies;
+
+  readonly path = $derived<Message[]>(this.conversation ? activePath(this.conversation) : []);
+  readonly children = $derived<Map<string, Message[]>>(this.conversation ? childrenByParent(this.conversation) : new Map());
+  /** A reply of this conversation is being generated (at most one is). */
+  readonly generating = $derived<boolean>(!!this.conversation && Object.values(this.conversation.messages).some((m) => m.status === 'streaming'));
+  readonly busy = $derived(this.generating || this.submitting);
+
+  private opening = 0;
+
+  constructor(
+    private readonly bridge: Bridge,
+    private readonly list: ConversationsState,
+    private readonly prefs: PrefsState,
+  ) {
+    this.live = new LiveReplies(bridge, (conversationId, message) => this.finished(conversationId, message));
+  }
+
+  /** Versions of a message, itself included, oldest first. */
+  siblings(message: Message): Message[] {
+    return this.children.get(message.parentId ?? '') ?? [message];
+  }
+
+  async open(conversationId: string): Promise<void> {
+    const opening = ++this.opening;
+    this.loading = true;
+    this.error = null;
+    try {
+      const conversation = await this.bridge.getConversation(conversationId);
+      if (opening !== this.opening) return;
+      this.conversation = this.reconcile(conversation);
+    } catch (error) {
+      if (opening === this.opening) this.error = describeError(error);
+    } finally {
+      if (opening === this.opening) this.loading = false;
+    }
+  }
+
+  /** Fetches the conversation on screen again (after Brook restarted, for instance). */
+  async reload(): Promise<void> {
+    if (this.conversation) await this.open(this.conversation.id);
+  }
+
+  newChat(): void {
+    this.opening++;
+    this.conversation = null;
+    this.error = null;
+    this.loading = false;
+  }
+
+  /** Creates the conversation now if this is a new chat (the settings panel needs one). */
+  async ensureConversation(): Promise<Conversation> {
+    if (this.conversation) return this.conversation;
+    const conversation = await this.bridge.createConversation();
+    this.conversation = conversation;
+    void this.list.refresh();
+    return conversation;
+  }
+
+  /** Sends a new message at the end of the branch on screen. */
+  async send(content: string): Promise<boolean> {
+    const text = content.trim();
+    if (!text || this.busy) return false;
+    return this.run(async () => {
+      const conversation = await this.ensureConversation();
+      const parentId = this.path.at(-1)?.id ?? null;
+      const { userMessage, assistantMessage } = await this.bridge.send(conversation.id, parentId, text, this.prefs.topNTokens);
+      this.insert(conversation.id, [userMessage, assistantMessage]);
+      // The first message names the chat.
+      if (parentId === null) void this.syncTitle(conversation.id);
+    });
+  }
+
+  /** An edited user message: a new sibling of it, answered at once. */
+  async edit(message: Message, content: string): Promise<boolean> {
+    const text = content.trim();
+    const conversation = this.conversation;
+    if (!text || !conversation || this.busy) return false;
+    return this.run(async () => {
+      const { userMessage, assistantMessage } = await this.bridge.send(conversation.id, message.parentId, text, this.prefs.topNTokens);
+      this.insert(conversation.id, [userMessage, assistantMessage]);
+    });
+  }
+
+  /** Another version of an assistant reply. */
+  async regenerate(reply: Message): Promise<boolean> {
+    const conversation = this.conversation;
+    if (!conversation || !reply.parentId || this.busy) return false;
+    return this.run(async () => {
+      const message = await this.bridge.regenerate(conversation.id, reply.parentId!);
+      this.insert(conversation.id, [message]);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const conversation = this.conversation;
+    if (!conversation || this.stopping) return;
+    this.stopping = true;
+    try {
+      await this.bridge.stop(conversation.id);
+    } catch (error) {
+      this.error = describeError(error);
+    } finally {
+      this.stopping = false;
+    }
+  }
+
+  async selectBranch(messageId: string): Promise<void> {
+    const conversation = this.conversation;
+    if (!conversation) return;
+    const message = conversation.messages[messageId];
+    // Shown at once; Brook's answer confirms it.
+    if (message) this.conversation = { ...conversation, activeChild: { ...conversation.activeChild, [message.parentId ?? '']: messageId } };
+    try {
+      const updated = await this.bridge.selectBranch(conversation.id, messageId);
+      if (this.conversation?.id === updated.id) this.conversation = this.reconcile(updated);
+    } catch (error) {
+      this.error = describeError(error);
+    }
+  }
+
+  async updateSettings(settings: Partial<ChatSettings>): Promise<boolean> {
+    try {
+      const conversation = await this.ensureConversation();
+      const updated = await this.bridge.updateSettings(conversation.id, settings);
+      if (this.conversation?.id === updated.id) this.conversation = this.reconcile(updated);
+      return true;
+    } catch (error) {
+      this.error = describeError(error);
+      return false;
+    }
+  }
+
+  async rename(conversationId: string, title: string): Promise<void> {
+    const name = title.trim();
+    if (!name) return;
+    try {
+      await this.bridge.renameConversation(conversationId, name.slice(0, 200));
+      if (this.conversation?.id === conversationId) this.conversation = { ...this.conversation, title: name.slice(0, 200) };
+      await this.list.refresh();
+    } catch (error) {
+      this.error = describeError(error);
+    }
+  }
+
+  async remove(conversationId: string): Promise<void> {
+    try {
+      await this.bridge.deleteConversation(conversationId);
+      if (this.conversation?.id === conversationId) this.newChat();
+      await this.list.refresh();
+    } catch (error) {
+      this.error = describeError(error);
+    }
+  }
+
+  async exportAs(conversationId: string, format: 'markdown' | 'json'): Promise<void> {
+    try {
+      download(await this.bridge.exportConversation(conversationId, format));
+    } catch (error) {
+      this.error = describeError(error);
+    }
+  }
+
+  dismissError(): void {
+    this.error = null;
+  }
+
+  private async run(action: () => Promise<void>): Promise<boolean> {
+    this.submitting = true;
+    this.error = null;
+    try {
+      await action();
+      this.list.refreshSoon();
+      return true;
+    } catch (error) {
+      this.error = describeError(error);
+      // Deleted elsewhere: the list should not offer it any more.
+      if (this.error.errorType === 'not_found') void this.list.refresh();
+      return false;
+    } finally {
+      this.submitting = false;
+    }
+  }
+
+  private async syncTitle(conversationId: string): Promise<void> {
+    try {
+      const { title } = await this.bridge.getConversation(conversationId);
+      if (this.conversation?.id === conversationId) this.conversation = { ...this.conversation, title };
+    } catch {
+      // the list shows the title anyway
+    }
+  }
+
+  /** New messages from a command's answer, shown (each becomes its parent's active child). */
+  private insert(conversationId: string, messages: Message[]): void {
+    if (this.conversation?.id !== conversationId) return;
+    this.conversation = withMessages(this.conversation, messages.map((m) => this.live.final(m.id) ?? m), true);
+  }
+
+  /** A reply ended (complete, stopped or failed): its saved version replaces the streaming one. */
+  private finished(conversationId: string, message: Message): void {
+    if (this.conversation?.id === conversationId && this.conversation.messages[message.id]) {
+      this.conversation = withMessages(this.conversation, [message], false);
+    }
+    this.list.refreshSoon();
+  }
+
+  /** A fetched conversation may be older than replies that ended since it was read. */
+  private reconcile(conversation: Conversation): Conversation {
+    const ended = Object.values(conversation.messages)
+      .filter((m) => m.status === 'streaming')
+      .map((m) => this.live.final(m.id))
+      .filter((m): m is Message => m !== undefined);
+    return ended.length > 0 ? withMessages(conversation, ended, false) : conversation;
+  }
+}

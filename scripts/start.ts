@@ -1,0 +1,67 @@
+// `npm start` (after `electron-vite build`): the desktop app when it can run here, otherwise the same core
+// headless, with the window served to a browser. Flags after `npm start --` go to either one.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { displayAvailable, findElectronBinary } from '../electron/main/electronBinary.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+
+/** Why the desktop app cannot start here, or null when it can. */
+function whyNoWindow(): { binary: string } | { reason: string } {
+  const electron = findElectronBinary(root);
+  if (!electron.found) return { reason: electron.reason };
+  const display = displayAvailable();
+  if (!display.ok) return { reason: display.reason };
+  if (process.platform === 'linux' && process.getuid?.() === 0) {
+    return { reason: "running as root: Electron refuses to start as root on Linux unless Chromium's sandbox is turned off, which Brook does not do." };
+  }
+  if (!existsSync(`${root}/out/main/index.js`)) return { reason: 'out/main/index.js is missing: run `npx electron-vite build` first (npm start does).' };
+  return { binary: electron.path };
+}
+
+/** Ends the child with the signal this process got, then leaves with the child's exit code. */
+function follow(child: ChildProcess): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    });
+  }
+  child.on('error', (error) => {
+    console.error(`Could not start ${child.spawnfile}: ${error.message}`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+function startDesktop(binary: string): void {
+  console.log('Starting Brook (Electron)…');
+  follow(spawn(binary, ['.', ...args], { cwd: root, stdio: 'inherit', windowsHide: false }));
+}
+
+function startHeadless(reason: string): void {
+  console.log(`Brook's window cannot open here: ${reason}`);
+  console.log('Starting Brook headless instead (the same core, no Electron); its window opens in a browser.\n');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli.ts', ...args], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] });
+  follow(child);
+  // The window's URL, unless the CLI prints it itself right after its "listening on" line.
+  let uiShown = false;
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    console.log(line);
+    if (line.includes('/ui/')) uiShown = true;
+    const listening = /listening on (http:\/\/\S+)/.exec(line);
+    if (listening) {
+      const ui = `${listening[1]!.replace(/\/$/, '')}/ui/`;
+      setTimeout(() => {
+        if (!uiShown) console.log(`  Window:  ${ui}  (open it in a browser)`);
+        uiShown = true;
+      }, 500).unref();
+    }
+  });
+}
+
+const target = whyNoWindow();
+if ('binary' in target) startDesktop(target.binary);
+else startHeadless(target.reason);
