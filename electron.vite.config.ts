@@ -25,6 +25,8 @@ export default defineConfig({
     base: './',
     plugins: [svelte({ configFile: resolve('svelte.config.js') })],
     build: {
+      // electron-vite leaves the renderer unminified by default; the browser mode downloads it.
+      minify: true,
       rollupOptions: { input: { index: resolve('renderer/index.html') } },
     },
   },
