@@ -1,12 +1,14 @@
 // `npm run bench`: the cost of the SSE endpoint over the raw engine, for one prompt, measured in one run.
 // The raw engine runs in this process; the endpoint is `npm run serve`'s server in a child process, read by
 // a streaming client here. Runs alternate (engine, endpoint, engine, …) so both see the same machine state.
+// Then the window: frames longer than 50 ms while a 1,000-token reply renders (scripts/benchWindow.ts).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { bundledModelPath } from '../electron/core/bundledModel.js';
 import { Engine } from '../electron/core/engine/Engine.js';
 import { readSse } from '../electron/core/testing/readSse.js';
 import type { GenerationRequest } from '../electron/core/wire/generation.js';
+import { benchWindow, formatWindowBench } from './benchWindow.js';
 
 // Two prompts that differ from their first token, alternated round by round: neither side can reuse the
 // previous round's cached prefix, so both pay the full prefill every time.
@@ -98,9 +100,15 @@ async function main(): Promise<void> {
   await engine.dispose();
   server.kill('SIGINT');
   await once(server, 'exit');
+
+  console.log('');
+  console.log(formatWindowBench(await benchWindow({ log: () => undefined })));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
