@@ -13,6 +13,8 @@ import { ServerMetrics } from './ServerMetrics.js';
 import { tgiRoutes } from './tgiRoutes.js';
 
 export const DEFAULT_PORT = 8080;
+/** How long open responses get to finish when the server closes. */
+const CLOSE_GRACE_MS = 10_000;
 /** Largest request body accepted (413 past it). */
 export const BODY_LIMIT = 2 * 1024 * 1024;
 
@@ -27,6 +29,11 @@ export interface ServerOptions {
   version: string;
   /** More routes (the window's app routes, the UI), registered after the API routes. */
   plugins?: ((app: FastifyInstance, context: ServerContext) => void | Promise<void>)[];
+  /**
+   * The live list of requests to fill; a new one when left out. Brook passes its own, so the list (and who
+   * listens to it) outlives a restart of the server with other settings.
+   */
+  requests?: RequestRegistry;
 }
 
 export interface BrookServer {
@@ -37,8 +44,8 @@ export interface BrookServer {
   requests: RequestRegistry;
   /** Prometheus registry of this server (also served at GET /metrics). */
   metrics: ServerMetrics;
-  /** Ends every open stream (generations abort within one token), then stops listening. */
-  close(): Promise<void>;
+  /** Ends every open stream (generations abort within one token, `reason` says why), then stops listening. */
+  close(reason?: string): Promise<void>;
 }
 
 export async function startServer(host: ModelHost, options: ServerOptions): Promise<BrookServer> {
@@ -51,7 +58,8 @@ export async function startServer(host: ModelHost, options: ServerOptions): Prom
     bodyLimit: BODY_LIMIT,
     // Slow or stalled clients: the whole request must arrive within 30 s.
     requestTimeout: 30_000,
-    forceCloseConnections: true,
+    // On close, idle keep-alive sockets go at once; open streams get to send their last event (see close()).
+    forceCloseConnections: 'idle',
     logger: false,
   });
   app.server.headersTimeout = 10_000;
@@ -61,7 +69,7 @@ export async function startServer(host: ModelHost, options: ServerOptions): Prom
 
   const shutdown = new AbortController();
   let port = options.port;
-  const requests = new RequestRegistry();
+  const requests = options.requests ?? new RequestRegistry();
   const metrics = new ServerMetrics(() => host.loaded?.scheduler.stats ?? null);
   const context: ServerContext = {
     host,
@@ -101,7 +109,13 @@ export async function startServer(host: ModelHost, options: ServerOptions): Prom
   metrics.route(app);
   for (const plugin of options.plugins ?? []) await plugin(app, context);
 
-  await app.listen({ host: options.hostname, port: options.port });
+  try {
+    await app.listen({ host: options.hostname, port: options.port });
+  } catch (error) {
+    // Not listening (the port is taken…): the plugins' onClose hooks still let go of what they subscribed to.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : options.port;
   const urlHost = options.hostname.includes(':') ? `[${options.hostname}]` : options.hostname;
@@ -111,9 +125,16 @@ export async function startServer(host: ModelHost, options: ServerOptions): Prom
     app,
     requests,
     metrics,
-    close: async () => {
-      shutdown.abort(new Error('Brook is shutting down'));
+    close: async (reason = 'Brook is shutting down') => {
+      // Generations stop within one token and their streams end with an error event; a client that stopped
+      // reading gets its socket closed after a grace period.
+      shutdown.abort(new Error(reason));
+      // Keep-alive sockets whose last response just ended close as soon as they are idle.
+      const idle = setInterval(() => app.server.closeIdleConnections(), 20);
+      const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
       await app.close();
+      clearInterval(idle);
+      clearTimeout(force);
     },
   };
 }

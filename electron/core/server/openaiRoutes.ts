@@ -28,6 +28,7 @@ import { requestSignal } from './requestSignal.js';
 import type { ServerContext } from './ServerContext.js';
 import { SseStream } from './SseStream.js';
 import { StopHoldback } from './StopHoldback.js';
+import { stoppedEarly } from './stoppedEarly.js';
 
 const errors = Object.fromEntries([400, 401, 403, 404, 413, 415, 422, 424, 429, 500].map((status) => [status, OpenAIErrorResponse]));
 
@@ -348,7 +349,7 @@ async function consume(run: Run, onToken: (event: TokenEvent) => void): Promise<
       if (event.type === 'token') onToken(event);
       else end = event;
     }
-    if (!end || end.cancelled) throw new ApiError('incomplete_generation', cancelReason(run));
+    if (!end || end.cancelled) throw stoppedEarly(run.admission.signal);
     return end;
   } finally {
     await run.admission.close();
@@ -368,14 +369,8 @@ function usage(end: EndEvent): Usage {
   return { prompt_tokens: end.inputLength, completion_tokens: end.generatedTokens, total_tokens: end.inputLength + end.generatedTokens };
 }
 
-function cancelReason(run: Run): string {
-  const reason: unknown = run.admission.signal.reason;
-  const why = reason instanceof Error ? reason.message : reason ? String(reason) : 'the generation ended early';
-  return `Generation stopped before the end: ${why}`;
-}
-
 function cancelledEvent(run: Run) {
-  return openAIError(new ApiError('incomplete_generation', cancelReason(run)), null, 'cancelled');
+  return openAIError(stoppedEarly(run.admission.signal), null, 'cancelled');
 }
 
 function streamError(error: unknown) {

@@ -232,3 +232,21 @@ describe('GET /info, /health, /openapi.json and POST /tokenize', () => {
     expect(JSON.stringify(document.paths['/generate_stream']!.post!.requestBody)).toContain('top_n_tokens');
   });
 });
+
+describe('closing the server', () => {
+  it('ends open streams with an error event and fails open non-streamed requests with 500, then stops', async () => {
+    const own = await startTestServer({ parallel: 2 });
+    const body = JSON.stringify({ inputs: 'Once upon a time', parameters: { max_new_tokens: 1000 } });
+    const headers = { 'content-type': 'application/json' };
+    const streamed = await fetch(`${own.url}/generate_stream`, { method: 'POST', headers, body });
+    const pending = fetch(`${own.url}/generate`, { method: 'POST', headers, body });
+    const reading = readSse(streamed);
+    await expect.poll(() => own.host.loaded!.scheduler.stats.running).toBe(2);
+    await own.stop();
+    const { events } = await reading;
+    expect(JSON.parse(events.at(-1)!.data)).toEqual({ error: 'Generation stopped before the end: Brook is shutting down', error_type: 'incomplete_generation' });
+    const response = await pending;
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error_type: 'incomplete_generation' });
+  });
+});

@@ -20,6 +20,7 @@ import {
 import { requestSignal } from './requestSignal.js';
 import type { ServerContext } from './ServerContext.js';
 import { SseStream } from './SseStream.js';
+import { stoppedEarly } from './stoppedEarly.js';
 
 const errors = { 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse, 424: ErrorResponse, 429: ErrorResponse, 500: ErrorResponse };
 
@@ -102,6 +103,7 @@ async function streamGeneration(context: ServerContext, reply: FastifyReply, bod
   const admission = context.admit({ prompt: { text: body.inputs }, parameters }, requestSignal(reply, context.shutdown));
   const stream = SseStream.open(reply);
   let last: TokenEvent | null = null;
+  let finished = false;
   try {
     for await (const event of admission.events) {
       if (event.type === 'token') {
@@ -113,8 +115,11 @@ async function streamGeneration(context: ServerContext, reply: FastifyReply, bod
           ? { finish_reason: event.finishReason, generated_tokens: event.generatedTokens, seed: event.seed, input_length: event.inputLength }
           : null;
         await stream.send(streamFrame(last, fullText(body.inputs, parameters, event.generatedText), details));
+        finished = true;
       }
     }
+    // Aborted before the end (cancelled in the window, or Brook closing): say so to a client still listening.
+    if (!finished) await stream.send(stoppedEarly(admission.signal).toJSON());
   } catch (error) {
     await stream.send({ error: error instanceof Error ? error.message : String(error), error_type: 'incomplete_generation' });
   } finally {
@@ -148,6 +153,7 @@ async function generate(context: ServerContext, reply: FastifyReply, body: Gener
         if (event.topTokens) topTokens.push(event.topTokens);
         continue;
       }
+      if (event.cancelled) break;
       const inferenceMs = event.timings.generationMs;
       void reply.headers({
         'x-compute-type': context.host.require().engine.info.gpu || 'cpu',
@@ -175,8 +181,7 @@ async function generate(context: ServerContext, reply: FastifyReply, body: Gener
   } finally {
     await admission.close();
   }
-  // Only reached when the client left or the server is closing: nobody reads this.
-  return { generated_text: '' };
+  throw stoppedEarly(admission.signal);
 }
 
 function fullText(inputs: string, parameters: GenerateParameters, generated: string): string {

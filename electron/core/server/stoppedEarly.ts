@@ -1,0 +1,11 @@
+import { ApiError } from '../errors.js';
+
+/**
+ * The error a client still listening gets when its generation was aborted before the end (cancelled from the
+ * window's Endpoint panel, or Brook shutting down); the abort reason says which.
+ */
+export function stoppedEarly(signal: AbortSignal): ApiError {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error ? reason.message : reason ? String(reason) : 'the generation ended early';
+  return new ApiError('incomplete_generation', `Generation stopped before the end: ${why}`);
+}
