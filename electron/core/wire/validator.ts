@@ -14,19 +14,36 @@ export const ajv = new Ajv({
   keywords: ['errorMessage', 'example'],
 });
 
-/** Turns the first schema error into the message a client reads. */
+/**
+ * Turns schema errors into the message a client reads. Within a union (`number | null`, `string | string[]`)
+ * ajv reports every branch; the error of the branch whose type matched says what is really wrong.
+ */
 export function describeValidationError(errors: ErrorObject[] | null | undefined, root = 'body'): string {
-  const first = errors?.[0];
+  const all = errors ?? [];
+  const first = all.find((error) => !['type', 'anyOf', 'oneOf', 'const'].includes(error.keyword)) ?? all[0];
   if (!first) return 'invalid request';
-  const custom = (first.parentSchema as { errorMessage?: unknown } | undefined)?.errorMessage;
-  // The schema's wording is about its limits; a value of the wrong type gets the plain type message.
-  if (typeof custom === 'string' && first.keyword !== 'type') return custom;
-  const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const path = `\`${first.instancePath.replace(/^\//, '').replaceAll('/', '.') || root}\``;
+  const sameField = all.filter((error) => error.instancePath === first.instancePath);
+  if (first.keyword !== 'type') {
+    // The schema's wording is about its limits (a union may carry it on one branch, or on the field that holds this item); a value of the wrong
+    // type gets the plain type message instead.
+    const enclosing = all.filter((error) => first.instancePath.startsWith(error.instancePath));
+    const custom = [first, ...sameField, ...enclosing].map((error) => messageOf(error)).find((message) => message !== undefined);
+    if (custom !== undefined) return custom;
+  }
   if (first.keyword === 'required') return `\`${String(first.params.missingProperty)}\` is required`;
-  const allowed = errors!.filter((error) => error.keyword === 'const' && error.instancePath === first.instancePath).map((error) => JSON.stringify(error.params.allowedValue));
-  if (allowed.length > 0) return `\`${path || root}\` must be one of ${allowed.join(', ')}`;
-  if (first.keyword === 'anyOf' || first.keyword === 'oneOf') return `\`${path || root}\` has an invalid value`;
-  return `\`${path || root}\` ${first.message ?? 'is invalid'}`;
+  const allowed = sameField.filter((error) => error.keyword === 'const').map((error) => JSON.stringify(error.params.allowedValue));
+  if (allowed.length > 0) return `${path} must be one of ${allowed.join(', ')}`;
+  if (first.keyword === 'type') {
+    const types = [...new Set(sameField.filter((error) => error.keyword === 'type').map((error) => String(error.params.type)))];
+    return `${path} must be ${types.join(' or ')}`;
+  }
+  return `${path} ${first.message ?? 'is invalid'}`;
+}
+
+function messageOf(error: ErrorObject): string | undefined {
+  const message = (error.parentSchema as { errorMessage?: unknown } | undefined)?.errorMessage;
+  return typeof message === 'string' ? message : undefined;
 }
 
 const compiled = new WeakMap<TSchema, ValidateFunction>();
