@@ -1,6 +1,6 @@
 // `npm start` (after `electron-vite build`): the desktop app when it can run here, otherwise the same core
 // headless, with the window served to a browser. Flags after `npm start --` go to either one.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +9,21 @@ import { displayAvailable, findElectronBinary } from '../electron/main/electronB
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 
+/**
+ * npm 11 does not run the electron package's install script (it downloads the binary), so the first
+ * `npm start` runs it once; offline it fails within a second and Brook starts headless.
+ */
+function installElectronBinary(): void {
+  const script = `${root}/node_modules/electron/install.js`;
+  if (findElectronBinary(root).found || !existsSync(script)) return;
+  console.log('Electron's binary is not installed yet: downloading it…');
+  const result = spawnSync(process.execPath, [script], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000, encoding: 'utf8' });
+  if (result.status !== 0) console.log(`The download failed: ${result.stderr?.trim().split('\n')[0] ?? result.error?.message ?? 'no answer'}`);
+}
+
 /** Why the desktop app cannot start here, or null when it can. */
 function whyNoWindow(): { binary: string } | { reason: string } {
+  installElectronBinary();
   const electron = findElectronBinary(root);
   if (!electron.found) return { reason: electron.reason };
   const display = displayAvailable();
