@@ -80,12 +80,17 @@ test.describe('Brook desktop (Electron)', () => {
     expect(inPage).toMatchObject({ require: 'undefined', process: 'undefined', ipcRenderer: 'undefined', mode: 'electron', popup: true, inlineScriptRan: false });
     expect(inPage.brook).toEqual(
       [
+        'cancelApiRequest',
+        'configureEndpoint',
         'createConversation',
         'deleteConversation',
+        'endpointSettings',
         'exportConversation',
         'getConversation',
+        'listApiRequests',
         'listConversations',
         'mode',
+        'onApiRequests',
         'onReply',
         'onStatus',
         'openModel',

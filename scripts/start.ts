@@ -16,7 +16,7 @@ const args = process.argv.slice(2);
 function installElectronBinary(): void {
   const script = `${root}/node_modules/electron/install.js`;
   if (findElectronBinary(root).found || !existsSync(script)) return;
-  console.log('Electron's binary is not installed yet: downloading it…');
+  console.log("Electron's binary is not installed yet: downloading it…");
   const result = spawnSync(process.execPath, [script], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000, encoding: 'utf8' });
   if (result.status !== 0) console.log(`The download failed: ${result.stderr?.trim().split('\n')[0] ?? result.error?.message ?? 'no answer'}`);
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ChatService } from './chats/ChatService.js';
@@ -7,9 +8,12 @@ import { ApiError } from './errors.js';
 import { ModelHost } from './ModelHost.js';
 import { appRoutes } from './server/appRoutes.js';
 import { startServer, type BrookServer, type ServerOptions } from './server/createServer.js';
+import { RequestRegistry } from './server/RequestRegistry.js';
+import { isLoopbackHostname } from './server/requestGuards.js';
 import { uiRoutes } from './server/uiRoutes.js';
 import { VERSION } from './version.js';
 import type { AppStatus, Unsubscribe } from './wire/bridge.js';
+import { GENERATE_API_KEY, type EndpointChange, type EndpointSettings } from './wire/endpoint.js';
 
 export interface BrookStartOptions {
   /** Serve the loopback endpoint (headless mode always does; the desktop app lets the user turn it off). */
@@ -20,6 +24,20 @@ export interface BrookStartOptions {
    * Bridge over HTTP at /app/... (needs `serve`). The desktop app leaves it out: its window uses IPC.
    */
   browserUi?: { rendererDir: string };
+  /** Why the endpoint is off when the caller wanted it on and could not start it (shown in the Endpoint panel). */
+  endpointError?: string;
+}
+
+/** Why the endpoint cannot be changed from a window that it serves itself (browser mode). */
+export const BROWSER_MODE_ENDPOINT_MESSAGE =
+  'This window is served by the endpoint itself, so it cannot turn it off, move it or change its key. Restart `npm run serve` with --port or --api-key instead.';
+
+/** Why the open streams of a server that restarts with new settings end. */
+export const ENDPOINT_RESTART_MESSAGE = "Brook's endpoint restarted with new settings.";
+
+/** A new random API key: 32 bytes, URL-safe, with a prefix that says where it comes from. */
+export function generateApiKey(): string {
+  return `brook-${randomBytes(32).toString('base64url')}`;
 }
 
 /** How often the busy counters are compared while someone listens to the status. */
@@ -27,10 +45,19 @@ const BUSY_POLL_MS = 250;
 
 /** Brook's core, the same with or without Electron: the model host, the conversations and the loopback server. */
 export class Brook {
+  /** Requests from other tools, queued, generating and lately finished: one list for every server Brook starts. */
+  readonly requests = new RequestRegistry();
   private readonly statusListeners = new Set<(status: AppStatus) => void>();
   private busyTimer: NodeJS.Timeout | null = null;
   private lastBusy = '';
   private stopModelListener: Unsubscribe;
+  private currentServer: BrookServer | null = null;
+  /** The port asked for (0: any free one) and the key, kept while the endpoint is off too. */
+  private endpoint: { port: number; apiKey: string | null };
+  private endpointError: string | null;
+  /** Endpoint changes run one after another. */
+  private endpointQueue: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   private constructor(
     readonly config: BrookConfig,
@@ -38,13 +65,16 @@ export class Brook {
     readonly store: ChatStore,
     /** The window's conversations and replies (the Bridge's chat half), shared by IPC and the app routes. */
     readonly chats: ChatService,
-    private serverRef: { current: BrookServer | null },
+    private readonly options: BrookStartOptions,
   ) {
+    this.endpoint = { port: config.port, apiKey: config.apiKey };
+    this.endpointError = options.endpointError ?? null;
     this.stopModelListener = host.onState(() => this.emitStatus());
   }
 
+  /** The loopback server while the endpoint is on. */
   get server(): BrookServer | null {
-    return this.serverRef.current;
+    return this.currentServer;
   }
 
   /** Starts serving at once and loads the model in the background (routes answer 424 until it is ready). */
@@ -58,34 +88,11 @@ export class Brook {
     });
     const store = await ChatStore.open(resolve(config.dataDir));
     const chats = new ChatService(store, () => host.loaded?.scheduler ?? null);
-    const serverRef: { current: BrookServer | null } = { current: null };
-    const brook = new Brook(config, host, store, chats, serverRef);
-
-    const plugins = [...(options.plugins ?? [])];
-    if (options.browserUi) {
-      plugins.push(
-        appRoutes({
-          chats,
-          status: () => brook.status(),
-          onStatus: (listener) => brook.onStatus(listener),
-          openModel: (path) => brook.openModel(path),
-        }),
-        uiRoutes({ rendererDir: options.browserUi.rendererDir }),
-      );
-    }
+    const brook = new Brook(config, host, store, chats, options);
     try {
-      serverRef.current = options.serve
-        ? await startServer(host, {
-            hostname: config.hostname,
-            port: config.port,
-            apiKey: config.apiKey,
-            corsAllowOrigins: config.corsAllowOrigins,
-            maxConcurrentRequests: config.maxConcurrentRequests,
-            version: VERSION,
-            plugins,
-          })
-        : null;
+      if (options.serve) brook.currentServer = await brook.listen(config.port, config.apiKey);
     } catch (error) {
+      brook.stopModelListener();
       await store.close();
       throw error;
     }
@@ -93,18 +100,131 @@ export class Brook {
     return { brook, modelLoaded };
   }
 
+  /** A server with these settings: the API routes, and in browser mode the window and its app routes. */
+  private listen(port: number, apiKey: string | null): Promise<BrookServer> {
+    const plugins = [...(this.options.plugins ?? [])];
+    if (this.options.browserUi) {
+      plugins.push(
+        appRoutes({
+          chats: this.chats,
+          status: () => this.status(),
+          onStatus: (listener) => this.onStatus(listener),
+          openModel: (path) => this.openModel(path),
+          endpointSettings: () => this.endpointSettings(),
+          configureEndpoint: (change) => this.configureEndpoint(change),
+        }),
+        uiRoutes({ rendererDir: this.options.browserUi.rendererDir }),
+      );
+    }
+    return startServer(this.host, {
+      hostname: this.config.hostname,
+      port,
+      apiKey,
+      corsAllowOrigins: this.config.corsAllowOrigins,
+      maxConcurrentRequests: this.config.maxConcurrentRequests,
+      version: VERSION,
+      plugins,
+      requests: this.requests,
+    });
+  }
+
+  /** The endpoint as the Endpoint panel shows it. */
+  endpointSettings(): EndpointSettings {
+    const server = this.currentServer;
+    return {
+      enabled: server !== null,
+      url: server?.url ?? null,
+      port: server?.port ?? this.endpoint.port,
+      apiKey: this.endpoint.apiKey,
+      error: server ? null : this.endpointError,
+      configurable: !this.options.browserUi,
+    };
+  }
+
+  /**
+   * Turns the endpoint on or off, moves it, or changes its key (`"generate"`: a new random one; null: none),
+   * restarting the server when it runs: on another port the new server starts before the old one stops, so a
+   * port in use is refused (422, saying so) and the old server keeps serving. Streams open on the old server
+   * end with an error event. The request list and its listeners stay. Refused in browser mode (403).
+   */
+  configureEndpoint(change: EndpointChange): Promise<EndpointSettings> {
+    if (this.options.browserUi) return Promise.reject(new ApiError('forbidden', BROWSER_MODE_ENDPOINT_MESSAGE));
+    const run = this.endpointQueue.then(() => this.applyEndpoint(change));
+    this.endpointQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyEndpoint(change: EndpointChange): Promise<EndpointSettings> {
+    if (this.closed) throw new ApiError('forbidden', 'Brook is shutting down.');
+    const server = this.currentServer;
+    const next = {
+      // Turned off, it keeps the port it had (even one picked because 0 was asked for), to come back there.
+      port: change.port ?? (change.enabled === false && server ? server.port : this.endpoint.port),
+      apiKey: change.apiKey === undefined ? this.endpoint.apiKey : change.apiKey === GENERATE_API_KEY ? generateApiKey() : change.apiKey,
+    };
+    const enabled = change.enabled ?? server !== null;
+    if (enabled && next.apiKey === null && !isLoopbackHostname(this.config.hostname)) {
+      throw new ApiError(
+        'validation',
+        `Brook listens on ${this.config.hostname}, where other computers can reach it: it needs an API key. Generate a new key instead of clearing it.`,
+      );
+    }
+    const portChanged = change.port !== undefined && change.port !== this.endpoint.port && change.port !== server?.port;
+    const keyChanged = next.apiKey !== this.endpoint.apiKey;
+
+    if (!enabled) {
+      this.currentServer = null;
+      await server?.close("Brook's endpoint was turned off.");
+    } else if (!server) {
+      this.currentServer = await this.listenOrExplain(next.port, next.apiKey);
+    } else if (portChanged) {
+      // Another port: the new server first, so a port in use leaves the running one as it was.
+      const started = await this.listenOrExplain(next.port, next.apiKey);
+      this.currentServer = started;
+      await server.close(ENDPOINT_RESTART_MESSAGE);
+    } else if (keyChanged) {
+      // The same port: the old server has to let go of it first.
+      this.currentServer = null;
+      await server.close(ENDPOINT_RESTART_MESSAGE);
+      try {
+        this.currentServer = await this.listenOrExplain(server.port, next.apiKey);
+      } catch (error) {
+        // Someone took the port meanwhile: back to the old settings if possible, else off, saying why.
+        this.currentServer = await this.listen(server.port, this.endpoint.apiKey).catch(() => null);
+        if (!this.currentServer) this.endpointError = (error as Error).message;
+        this.emitStatus();
+        throw error;
+      }
+    }
+    this.endpoint = next;
+    this.endpointError = null;
+    this.emitStatus();
+    return this.endpointSettings();
+  }
+
+  /** listen(), with a message for the window when the port cannot be had. */
+  private async listenOrExplain(port: number, apiKey: string | null): Promise<BrookServer> {
+    try {
+      return await this.listen(port, apiKey);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') {
+        throw new ApiError('validation', `Port ${port} is already in use by another program. Choose another port, or 0 for any free one.`);
+      }
+      if (code === 'EACCES') {
+        throw new ApiError('validation', `Brook may not listen on port ${port}: ports below 1024 need administrator rights. Choose a port from 1024 to 65535.`);
+      }
+      throw error;
+    }
+  }
+
   /** The model, the endpoint and the load, as the window shows them. */
   status(): AppStatus {
-    const server = this.server;
+    const endpoint = this.endpointSettings();
     const stats = this.host.loaded?.scheduler.stats;
     return {
       model: this.host.state,
-      endpoint: {
-        url: server?.url ?? null,
-        enabled: server !== null,
-        port: server?.port ?? this.config.port,
-        apiKeySet: this.config.apiKey !== null,
-      },
+      endpoint: { url: endpoint.url, enabled: endpoint.enabled, port: endpoint.port, apiKeySet: endpoint.apiKey !== null },
       busy: { inFlight: stats?.inFlight ?? 0, queued: stats?.queued ?? 0 },
     };
   }
@@ -157,11 +277,16 @@ export class Brook {
 
   /** Stops and saves the replies being generated, ends open streams, then frees the model. */
   async close(): Promise<void> {
+    this.closed = true;
     this.stopModelListener();
     if (this.busyTimer) clearInterval(this.busyTimer);
     this.busyTimer = null;
     await this.chats.stopAll();
-    await this.server?.close();
+    // An endpoint change under way ends first (its server would be left open otherwise).
+    await this.endpointQueue;
+    const server = this.currentServer;
+    this.currentServer = null;
+    await server?.close();
     await this.store.close();
     await this.host.dispose();
   }

@@ -26,6 +26,7 @@ describe('desktopConfig', () => {
     expect(result.config.port).toBe(8080);
     expect(result.config.hostname).toBe('127.0.0.1');
     expect(result.portExplicit).toBe(false);
+    expect(result.apiKeyExplicit).toBe(false);
   });
 
   it('flags win over the desktop defaults', () => {
@@ -33,11 +34,13 @@ describe('desktopConfig', () => {
     if (result === 'help') throw new Error('help');
     expect(result.config).toMatchObject({ port: 0, dataDir: '/tmp/chats', modelPath: '/m.gguf', apiKey: 'k' });
     expect(result.portExplicit).toBe(true);
+    expect(result.apiKeyExplicit).toBe(true);
   });
 
   it('reads BROOK_API_KEY like the CLI, and reports bad values as ConfigError', () => {
     const result = desktopConfig(['electron', '.'], PATHS, { BROOK_API_KEY: 'secret' });
     expect(result !== 'help' && result.config.apiKey).toBe('secret');
+    expect(result !== 'help' && result.apiKeyExplicit).toBe(true);
     expect(() => desktopConfig(['electron', '.', '--port', 'abc'], PATHS, {})).toThrow(ConfigError);
     expect(desktopConfig(['electron', '.', '--help'], PATHS, {})).toBe('help');
   });

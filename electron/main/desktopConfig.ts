@@ -45,6 +45,8 @@ export interface DesktopConfig {
   config: BrookConfig;
   /** --port was given: a busy port is then an error, not a reason to pick a free one. */
   portExplicit: boolean;
+  /** --api-key or BROOK_API_KEY was given: it wins over the key saved from the Endpoint panel. */
+  apiKeyExplicit: boolean;
 }
 
 /** Throws the core's ConfigError (a message for the user) for bad flags. */
@@ -60,5 +62,6 @@ export function desktopConfig(argv: readonly string[], paths: DesktopPaths, env:
       dataDir: given('data-dir') ? parsed.dataDir : join(paths.userData, 'chats'),
     },
     portExplicit: given('port'),
+    apiKeyExplicit: given('api-key') || env.BROOK_API_KEY !== undefined,
   };
 }

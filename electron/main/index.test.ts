@@ -3,12 +3,12 @@
 // main asks of Electron (window settings, session rules, menu, IPC) and its lifecycle (replies pushed to the
 // window, closing the window stops them, quitting shuts the core down and then really quits).
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AppStatus, ReplyUpdate, SendResult } from '../core/wire/bridge.js';
+import type { ApiRequestInfo, AppStatus, EndpointSettings, ReplyUpdate, SendResult } from '../core/wire/bridge.js';
 import type { Conversation } from '../core/wire/chats.js';
 import { IPC, IPC_EVENTS, type IpcResponse } from './ipcChannels.js';
 import { CONTENT_SECURITY_POLICY } from './security.js';
@@ -17,6 +17,8 @@ import { app, BrowserWindow, dialog, fakeEvent, ipcMain, Menu, session, shell, t
 vi.mock('electron', async () => await import('./testing/fakeElectron.js'));
 
 const MODEL = resolve('resources/models/SmolLM2-135M-Instruct.Q4_1.gguf');
+/** A key saved by the Local API panel in an earlier run. */
+const SAVED_KEY = 'brook-saved-in-an-earlier-run';
 const INDEX_HTML = resolve('electron/renderer/index.html');
 const RENDERER_URL = pathToFileURL(INDEX_HTML).href;
 
@@ -30,6 +32,7 @@ beforeAll(async () => {
   if (!existsSync(MODEL)) throw new Error(`model missing at ${MODEL}: run npm run fetch-model`);
   userData = await mkdtemp(join(tmpdir(), 'brook-main-'));
   app.paths.set('userData', userData);
+  await writeFile(join(userData, 'endpoint.json'), JSON.stringify({ apiKey: SAVED_KEY }));
   // As `electron . --port 0 …` would pass it, with a switch of Playwright's that Brook must ignore.
   process.argv = ['/usr/bin/electron', '--inspect=0', '.', '--port', '0', '--parallel', '2', '--context-size', '512'];
   await import('./index.js');
@@ -142,12 +145,43 @@ describe('Electron main', () => {
     expect(await invoke(IPC.listConversations)).toEqual({ ok: true, value: [] });
   });
 
-  it("pushes the status to the window: the model, and the loopback endpoint's URL", async () => {
+  it("pushes the status to the window: the model, and the loopback endpoint's URL, with the key saved in an earlier run", async () => {
     const status = lastStatus()!;
-    expect(status.endpoint).toMatchObject({ enabled: true, apiKeySet: false, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(status.endpoint).toMatchObject({ enabled: true, apiKeySet: true, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
     expect(await value<AppStatus>(IPC.status)).toMatchObject({ model: { state: 'ready' }, endpoint: status.endpoint });
     const health = await fetch(`${status.endpoint.url}/health`);
     expect(health.status).toBe(200);
+    expect((await fetch(`${status.endpoint.url}/v1/models`)).status).toBe(401);
+    expect((await fetch(`${status.endpoint.url}/v1/models`, { headers: { authorization: `Bearer ${SAVED_KEY}` } })).status).toBe(200);
+    expect(await value<EndpointSettings>(IPC.endpointSettings)).toEqual({ enabled: true, url: status.endpoint.url, port: status.endpoint.port, apiKey: SAVED_KEY, error: null, configurable: true });
+  });
+
+  it('changes the endpoint from the Local API panel, saves it in the user data folder, and pushes the requests from other tools', async () => {
+    const saved = async () => JSON.parse(await readFile(join(userData, 'endpoint.json'), 'utf8')) as unknown;
+    const keyed = await value<EndpointSettings>(IPC.configureEndpoint, { apiKey: 'generate' });
+    expect(keyed.apiKey).toMatch(/^brook-/);
+    expect(keyed.apiKey).not.toBe(SAVED_KEY);
+    expect(await saved()).toEqual({ apiKey: keyed.apiKey });
+
+    // A refused change is not saved.
+    expect(await invoke(IPC.configureEndpoint, { port: 'x' })).toMatchObject({ ok: false, error_type: 'validation' });
+    expect(await invoke(IPC.configureEndpoint, { apiKey: 'generate' }, invokeEvent({ url: 'https://evil.example/' }))).toMatchObject({ ok: false, error_type: 'forbidden' });
+    expect(await saved()).toEqual({ apiKey: keyed.apiKey });
+
+    const cleared = await value<EndpointSettings>(IPC.configureEndpoint, { apiKey: null });
+    expect(cleared).toMatchObject({ enabled: true, apiKey: null, url: keyed.url });
+    expect(await saved()).toEqual({ apiKey: null });
+    await vi.waitFor(() => expect(lastStatus()!.endpoint.apiKeySet).toBe(false));
+
+    const response = await fetch(`${cleared.url}/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'my-editor/1.0' },
+      body: JSON.stringify({ inputs: 'Hello', parameters: { max_new_tokens: 3 } }),
+    });
+    expect(response.status).toBe(200);
+    const pushed = () => window.webContents.sent.filter((message) => message.channel === IPC_EVENTS.apiRequests).map((message) => message.payload as ApiRequestInfo[]);
+    await vi.waitFor(() => expect(pushed().at(-1)?.at(-1)).toMatchObject({ route: '/generate', client: 'my-editor/1.0', state: 'done', tokens: 3 }));
+    expect((await value<ApiRequestInfo[]>(IPC.listApiRequests)).at(-1)).toMatchObject({ client: 'my-editor/1.0', state: 'done' });
   });
 
   it('opens a model only through the native dialog', async () => {

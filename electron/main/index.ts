@@ -7,7 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { Brook } from '../core/Brook.js';
 import { ConfigError, USAGE, type BrookConfig } from '../core/config.js';
 import type { Unsubscribe } from '../core/wire/bridge.js';
-import { desktopConfig } from './desktopConfig.js';
+import type { EndpointChange } from '../core/wire/endpoint.js';
+import { desktopConfig, type DesktopConfig } from './desktopConfig.js';
+import { applyEndpointPrefs, ENDPOINT_PREFS_FILE, EndpointPrefsFile } from './endpointPrefs.js';
 import { IPC_EVENTS, type IpcEventChannel } from './ipcChannels.js';
 import { createIpcHandlers } from './ipcHandlers.js';
 import { installMenu } from './menu.js';
@@ -24,6 +26,8 @@ interface Core {
   brook: Brook;
   /** Why the loopback endpoint is off, when it is. */
   endpointError: string | null;
+  /** The Endpoint panel's choices, saved in the user data folder. */
+  endpointPrefs: EndpointPrefsFile;
 }
 
 let mainWindow: BrowserWindow | null = null;
@@ -62,7 +66,6 @@ function start(): void {
     app.exit(0);
     return;
   }
-  const { config, portExplicit } = parsed;
 
   app.on('second-instance', () => showWindow());
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
@@ -75,7 +78,7 @@ function start(): void {
   process.on('SIGTERM', () => app.quit());
 
   // The server and the chats start while Electron gets ready; the model loads in the background.
-  coreStarting = startCore(config, portExplicit);
+  coreStarting = startCore(parsed);
   void Promise.all([app.whenReady(), coreStarting]).then(
     ([, started]) => {
       core = started;
@@ -98,28 +101,35 @@ function start(): void {
   );
 }
 
-/** Brook's core with the loopback endpoint on; a busy default port falls back to a free one, any other failure turns the endpoint off. */
-async function startCore(config: BrookConfig, portExplicit: boolean): Promise<Core> {
+/**
+ * Brook's core with the loopback endpoint as the user left it (on unless turned off in the Endpoint panel): a
+ * busy default port falls back to a free one, any other failure turns the endpoint off and says why.
+ */
+async function startCore(desktop: DesktopConfig): Promise<Core> {
+  const endpointPrefs = await EndpointPrefsFile.open(join(app.getPath('userData'), ENDPOINT_PREFS_FILE));
+  let { config, serve, portExplicit } = applyEndpointPrefs(desktop.config, desktop, endpointPrefs.current);
   let started: Awaited<ReturnType<typeof Brook.start>>;
   let endpointError: string | null = null;
   try {
-    started = await Brook.start(config, { serve: true });
+    started = await Brook.start(config, { serve });
   } catch (error) {
     if (!portExplicit && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       console.warn(`Port ${config.port} is in use; the endpoint takes a free port instead.`);
       config = { ...config, port: 0 };
-      started = await Brook.start(config, { serve: true });
+      started = await Brook.start(config, { serve });
     } else {
       endpointError = error instanceof Error ? error.message : String(error);
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') endpointError = `Port ${config.port} is already in use by another program. Choose another port in the Local API panel.`;
       console.error(`The loopback endpoint is off: ${endpointError}`);
-      started = await Brook.start(config, { serve: false });
+      started = await Brook.start(config, { serve: false, endpointError });
     }
   }
   const { brook, modelLoaded } = started;
   modelLoaded.catch((error: unknown) => console.error(error instanceof Error ? error.message : error));
   if (brook.server) console.log(`Brook's endpoint is listening on ${brook.server.url}`);
+  else if (!serve) console.log("Brook's endpoint is off (turned off in the Local API panel).");
   console.log(`Conversations are saved in ${brook.store.dir}`);
-  return { brook, endpointError };
+  return { brook, endpointError, endpointPrefs };
 }
 
 function secureSession(): void {
@@ -212,9 +222,18 @@ function senderOf(event: IpcMainInvokeEvent): IpcSender {
   return { webContentsId: event.sender.id, frameUrl: frame?.url ?? null, isMainFrame: frame !== null && frame.parent === null };
 }
 
-function registerIpc({ brook }: Core): void {
+function registerIpc({ brook, endpointPrefs }: Core): void {
   const handlers = createIpcHandlers(
-    { chats: brook.chats, status: () => brook.status(), openModel: () => openModel(brook) },
+    {
+      chats: brook.chats,
+      status: () => brook.status(),
+      openModel: () => openModel(brook),
+      endpoint: {
+        settings: () => brook.endpointSettings(),
+        configure: (change) => configureEndpoint(brook, endpointPrefs, change),
+      },
+      requests: brook.requests,
+    },
     {
       isTrustedSender: createSenderPolicy({
         rendererUrl: RENDERER_URL,
@@ -228,7 +247,16 @@ function registerIpc({ brook }: Core): void {
   cleanups.push(
     brook.chats.onReply((update) => sendToWindow(IPC_EVENTS.reply, update)),
     brook.onStatus((status) => sendToWindow(IPC_EVENTS.status, status)),
+    brook.requests.onChange((requests) => sendToWindow(IPC_EVENTS.apiRequests, requests)),
   );
+}
+
+/** Applies a change from the Endpoint panel, then saves it for the next start (a failed save is only reported). */
+async function configureEndpoint(brook: Brook, prefs: EndpointPrefsFile, change: EndpointChange) {
+  const settings = await brook.configureEndpoint(change);
+  await prefs.record(change, settings).catch((error: unknown) => console.warn(`Could not save the endpoint settings in ${prefs.path}: ${(error as Error).message}`));
+  if (settings.url) console.log(`Brook's endpoint is listening on ${settings.url}`);
+  return settings;
 }
 
 /** A native dialog for another GGUF file; resolves once it is loaded (rejects, keeping the old model, when it cannot be). */

@@ -16,6 +16,10 @@ export const IPC = {
   send: 'brook:chat:send',
   regenerate: 'brook:chat:regenerate',
   stop: 'brook:chat:stop',
+  endpointSettings: 'brook:endpoint:settings',
+  configureEndpoint: 'brook:endpoint:configure',
+  listApiRequests: 'brook:api-requests:list',
+  cancelApiRequest: 'brook:api-requests:cancel',
 } as const;
 
 export type IpcCommand = keyof typeof IPC;
@@ -27,6 +31,8 @@ export const IPC_EVENTS = {
   status: 'brook:event:status',
   /** A ReplyUpdate of a reply being generated. */
   reply: 'brook:event:reply',
+  /** The whole list of requests from other tools (ApiRequestInfo[]), whenever it changes. */
+  apiRequests: 'brook:event:api-requests',
 } as const;
 
 export type IpcEventChannel = (typeof IPC_EVENTS)[keyof typeof IPC_EVENTS];

@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Brook } from '../core/Brook.js';
 import type { ChatService } from '../core/chats/ChatService.js';
 import { parseConfig } from '../core/config.js';
-import type { AppStatus, ReplyUpdate, SendResult } from '../core/wire/bridge.js';
+import { readSse } from '../core/testing/readSse.js';
+import type { ApiRequestInfo, AppStatus, EndpointSettings, ReplyUpdate, SendResult } from '../core/wire/bridge.js';
 import type { Conversation, ConversationSummary, ExportedConversation, Message } from '../core/wire/chats.js';
 import { IPC, type IpcChannel, type IpcResponse } from './ipcChannels.js';
 import { createIpcHandlers, FORBIDDEN_SENDER, type IpcHandler, type IpcServices } from './ipcHandlers.js';
@@ -52,6 +54,8 @@ function makeHandlers(overrides: Partial<IpcServices>): Record<IpcChannel, IpcHa
       openModel: async () => {
         openModelCalls += 1;
       },
+      endpoint: { settings: () => brook.endpointSettings(), configure: (change) => brook.configureEndpoint(change) },
+      requests: brook.requests,
       ...overrides,
     },
     {
@@ -109,6 +113,10 @@ const payloads: Record<IpcChannel, unknown> = {
   [IPC.send]: { conversationId: 'abc', parentId: null, content: 'hi' },
   [IPC.regenerate]: { conversationId: 'abc', userMessageId: 'def' },
   [IPC.stop]: { conversationId: 'abc' },
+  [IPC.endpointSettings]: {},
+  [IPC.configureEndpoint]: { enabled: true, port: 0 },
+  [IPC.listApiRequests]: {},
+  [IPC.cancelApiRequest]: { id: 'abc' },
 };
 
 describe('IPC handlers', () => {
@@ -147,7 +155,7 @@ describe('IPC handlers', () => {
 
     it('accepts the dev server origin when the renderer is served by it', async () => {
       const dev = createIpcHandlers(
-        { chats, status: () => brook.status(), openModel: async () => {} },
+        { chats, status: () => brook.status(), openModel: async () => {}, endpoint: { settings: () => brook.endpointSettings(), configure: (change) => brook.configureEndpoint(change) }, requests: brook.requests },
         { isTrustedSender: createSenderPolicy({ rendererUrl: 'http://localhost:5173/', windowIds: () => [WINDOW_ID] }), warn: () => {} },
       );
       const ok = await dev[IPC.listConversations]({ ...WINDOW, frameUrl: 'http://localhost:5173/index.html' }, {});
@@ -171,12 +179,21 @@ describe('IPC handlers', () => {
       [IPC.renameConversation, { conversationId: 'abc', title: '' }, /`title` must NOT have fewer than 1 characters/],
       [IPC.updateSettings, { conversationId: 'abc', settings: { temperature: 5 } }, /`settings.temperature` must be <= 2/],
       [IPC.updateSettings, { conversationId: 'abc', settings: { max_new_tokens: '10' } }, /`settings.max_new_tokens` must be integer/],
-      [IPC.exportConversation, { conversationId: 'abc', format: 'pdf' }, /`format` (has an invalid value|must be equal to constant)/],
+      [IPC.exportConversation, { conversationId: 'abc', format: 'pdf' }, /`format` must be one of "markdown", "json"/],
       [IPC.send, { conversationId: 'abc', parentId: null, content: '' }, /`content` must NOT have fewer than 1 characters/],
       [IPC.send, { conversationId: 'abc', content: 'hi' }, /`parentId` is required/],
-      [IPC.send, { conversationId: 'abc', parentId: null, content: 'hi', topNTokens: 6 }, /`topNTokens` (has an invalid value|must be <= 5)/],
+      [IPC.send, { conversationId: 'abc', parentId: null, content: 'hi', topNTokens: 6 }, /`topNTokens` must be <= 5/],
       [IPC.regenerate, { conversationId: 'abc' }, /`userMessageId` is required/],
       [IPC.stop, { conversationId: '' }, /`conversationId` must NOT have fewer than 1 characters/],
+      [IPC.endpointSettings, [], /`body` must be object/],
+      [IPC.configureEndpoint, { port: 70_000 }, /`port` must be <= 65535/],
+      [IPC.configureEndpoint, { port: '8080' }, /`port` must be integer/],
+      [IPC.configureEndpoint, { port: 80.5 }, /`port` must be integer/],
+      [IPC.configureEndpoint, { enabled: 'yes' }, /`enabled` must be boolean/],
+      [IPC.configureEndpoint, { apiKey: 'short' }, /An API key is 8 to 200 printable characters without spaces/],
+      [IPC.configureEndpoint, { apiKey: 'with a space' }, /An API key is 8 to 200 printable characters without spaces/],
+      [IPC.cancelApiRequest, {}, /`id` is required/],
+      [IPC.cancelApiRequest, { id: '../etc' }, /`id` must match pattern/],
     ];
 
     it.each(invalid)('%s refuses %j', async (channel, payload, message) => {
@@ -270,6 +287,80 @@ describe('IPC handlers', () => {
       expect(final.status).toBe('complete');
       expect(final.content.length).toBeGreaterThan(0);
       expect(final.tokens?.[0]?.top?.length).toBe(2);
+    });
+  });
+  describe('the endpoint and the requests from other tools (the Local API panel)', () => {
+    it('starts off (Brook started without serving), with the flags\' port and no key', async () => {
+      expect(await call<EndpointSettings>(IPC.endpointSettings)).toEqual({ enabled: false, url: null, port: 8080, apiKey: null, error: null, configurable: true });
+      expect(await call<ApiRequestInfo[]>(IPC.listApiRequests)).toEqual([]);
+    });
+
+    it('turns it on with a generated key; lists a request from another tool live; cancels it; turns it off', async () => {
+      const on = await call<EndpointSettings>(IPC.configureEndpoint, { enabled: true, port: 0, apiKey: 'generate' });
+      expect(on).toMatchObject({ enabled: true, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), apiKey: expect.stringMatching(/^brook-[\w-]{43}$/), error: null });
+      expect((await call<AppStatus>(IPC.status)).endpoint).toEqual({ enabled: true, url: on.url, port: on.port, apiKeySet: true });
+      expect((await fetch(`${on.url}/v1/models`)).status).toBe(401);
+
+      const lists: ApiRequestInfo[][] = [];
+      const stop = brook.requests.onChange((requests) => lists.push(requests));
+      const response = await fetch(`${on.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${on.apiKey}`, 'user-agent': 'my-editor/1.0' },
+        body: JSON.stringify({ model: 'brook', messages: [{ role: 'user', content: 'Count from 1 to 400, separated by commas.' }], max_tokens: 400, temperature: 0, stream: true }),
+      });
+      expect(response.status).toBe(200);
+      const reading = readSse(response);
+      let running!: ApiRequestInfo;
+      await vi.waitFor(
+        async () => {
+          const found = (await call<ApiRequestInfo[]>(IPC.listApiRequests)).find((request) => request.state === 'generating' && request.tokens >= 3);
+          expect(found).toBeDefined();
+          running = found!;
+        },
+        { timeout: 30_000, interval: 50 },
+      );
+      expect(running).toMatchObject({ route: '/v1/chat/completions', client: 'my-editor/1.0', state: 'generating' });
+      expect(running.promptTokens).toBeGreaterThan(0);
+      expect(await call<boolean>(IPC.cancelApiRequest, { id: running.id })).toBe(true);
+
+      // The client's stream ends early, with an error event and no [DONE].
+      const { events } = await reading;
+      const last = JSON.parse(events.at(-1)!.data) as { error?: { message: string } };
+      expect(last.error?.message).toMatch(/cancelled in Brook's window/);
+      expect(events.some((event) => event.data === '[DONE]')).toBe(false);
+      const [cancelled] = (await call<ApiRequestInfo[]>(IPC.listApiRequests)).filter((request) => request.id === running.id);
+      expect(cancelled).toMatchObject({ state: 'cancelled', error: "The request was cancelled in Brook's window." });
+      expect(cancelled!.tokens).toBeLessThan(400);
+      expect(await call<boolean>(IPC.cancelApiRequest, { id: running.id })).toBe(false);
+      expect(await call<boolean>(IPC.cancelApiRequest, { id: 'no-such-request' })).toBe(false);
+      // Listeners saw it grow, then end.
+      await vi.waitFor(() => expect(lists.at(-1)?.find((request) => request.id === running.id)?.state).toBe('cancelled'));
+      expect(lists.some((list) => list.some((request) => request.id === running.id && request.state === 'generating'))).toBe(true);
+      stop();
+
+      const off = await call<EndpointSettings>(IPC.configureEndpoint, { enabled: false, apiKey: null });
+      // It keeps the port it had (picked because 0 was asked for) for when it is turned on again.
+      expect(off).toMatchObject({ enabled: false, url: null, port: on.port, apiKey: null, error: null });
+      await expect(fetch(`${on.url}/health`)).rejects.toThrow();
+      expect((await call<AppStatus>(IPC.status)).endpoint).toMatchObject({ enabled: false, url: null, apiKeySet: false });
+    });
+
+    it('refuses a port in use with a clear message, and keeps the running server', async () => {
+      const blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const taken = (blocker.address() as { port: number }).port;
+      try {
+        const on = await call<EndpointSettings>(IPC.configureEndpoint, { enabled: true, port: 0 });
+        expect(await failure(IPC.configureEndpoint, { port: taken })).toEqual({
+          error: `Port ${taken} is already in use by another program. Choose another port, or 0 for any free one.`,
+          error_type: 'validation',
+        });
+        expect(await call<EndpointSettings>(IPC.endpointSettings)).toEqual(on);
+        expect((await fetch(`${on.url}/health`)).status).toBe(200);
+      } finally {
+        await call(IPC.configureEndpoint, { enabled: false });
+        await new Promise((resolve) => blocker.close(resolve));
+      }
     });
   });
 });

@@ -16,6 +16,7 @@ import {
   StopGeneration,
   UpdateSettings,
 } from '../core/wire/chats.js';
+import { ApiRequestRef, EndpointChange, type ApiRequestInfo, type EndpointSettings } from '../core/wire/endpoint.js';
 import { parse } from '../core/wire/validator.js';
 import { IPC, type IpcChannel, type IpcResponse } from './ipcChannels.js';
 import type { IpcSender } from './security.js';
@@ -28,6 +29,13 @@ export interface IpcServices {
   status(): AppStatus;
   /** Asks the user for a GGUF file (a native dialog) and loads it; resolves once loaded, or at once when cancelled. */
   openModel(): Promise<void>;
+  endpoint: {
+    settings(): EndpointSettings;
+    /** Brook.configureEndpoint, and the new settings saved for the next start. */
+    configure(change: EndpointChange): Promise<EndpointSettings>;
+  };
+  /** The live list of requests from other tools (Brook.requests). */
+  requests: { list(): ApiRequestInfo[]; cancel(id: string): boolean };
 }
 
 export interface IpcHandlerOptions {
@@ -77,5 +85,9 @@ export function createIpcHandlers(services: IpcServices, options: IpcHandlerOpti
     [IPC.send]: command(IPC.send, SendMessage, ({ conversationId, parentId, content, topNTokens }) => chats.send(conversationId, parentId, content, topNTokens)),
     [IPC.regenerate]: command(IPC.regenerate, Regenerate, ({ conversationId, userMessageId }) => chats.regenerate(conversationId, userMessageId)),
     [IPC.stop]: command(IPC.stop, StopGeneration, ({ conversationId, messageId }) => chats.stop(conversationId, messageId)),
+    [IPC.endpointSettings]: command(IPC.endpointSettings, NoArguments, () => services.endpoint.settings()),
+    [IPC.configureEndpoint]: command(IPC.configureEndpoint, EndpointChange, (change) => services.endpoint.configure(change)),
+    [IPC.listApiRequests]: command(IPC.listApiRequests, NoArguments, () => services.requests.list()),
+    [IPC.cancelApiRequest]: command(IPC.cancelApiRequest, ApiRequestRef, ({ id }) => services.requests.cancel(id)),
   };
 }

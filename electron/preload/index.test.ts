@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ChatService } from '../core/chats/ChatService.js';
 import { ChatStore } from '../core/chats/ChatStore.js';
-import type { AppStatus, Bridge, ReplyUpdate } from '../core/wire/bridge.js';
+import type { ApiRequestInfo, AppStatus, Bridge, EndpointChange, EndpointSettings, ReplyUpdate } from '../core/wire/bridge.js';
 import { IPC, IPC_EVENTS, type IpcChannel } from '../main/ipcChannels.js';
 import { createIpcHandlers, type IpcHandler } from '../main/ipcHandlers.js';
 import type { IpcSender } from '../main/security.js';
@@ -41,6 +41,21 @@ const STATUS: AppStatus = {
   busy: { inFlight: 0, queued: 0 },
 };
 
+const REQUEST: ApiRequestInfo = {
+  id: 'r1',
+  route: '/v1/chat/completions',
+  client: 'my-editor/1.0',
+  state: 'generating',
+  tokens: 12,
+  tokensPerSecond: 8.5,
+  promptTokens: 20,
+  startedAt: 1_700_000_000_000,
+  finishedAt: null,
+  error: null,
+};
+let endpoint: EndpointSettings = { enabled: true, url: 'http://127.0.0.1:8080', port: 8080, apiKey: null, error: null, configurable: true };
+const configured: EndpointChange[] = [];
+
 let dir: string;
 let store: ChatStore;
 let bridge: Bridge;
@@ -51,7 +66,20 @@ beforeAll(async () => {
   // No model: sends are refused, which shows how errors reach the page.
   const chats = new ChatService(store, () => null);
   const handlers: Record<IpcChannel, IpcHandler> = createIpcHandlers(
-    { chats, status: () => STATUS, openModel: async () => {} },
+    {
+      chats,
+      status: () => STATUS,
+      openModel: async () => {},
+      endpoint: {
+        settings: () => endpoint,
+        configure: async (change) => {
+          configured.push(change);
+          endpoint = { ...endpoint, ...(change.port === undefined ? {} : { port: change.port }), ...(change.apiKey === undefined ? {} : { apiKey: change.apiKey === 'generate' ? 'brook-new' : change.apiKey }) };
+          return endpoint;
+        },
+      },
+      requests: { list: () => [REQUEST], cancel: (id) => id === REQUEST.id },
+    },
     { isTrustedSender: (sender) => sender.webContentsId === WINDOW.webContentsId, warn: () => {} },
   );
   fake.state.handlers = handlers;
@@ -86,6 +114,11 @@ describe('preload', () => {
         'regenerate',
         'stop',
         'onReply',
+        'endpointSettings',
+        'configureEndpoint',
+        'listApiRequests',
+        'onApiRequests',
+        'cancelApiRequest',
       ].sort(),
     );
     expect(bridge.mode).toBe('electron');
@@ -108,6 +141,20 @@ describe('preload', () => {
     await expect(bridge.deleteConversation(conversation.id)).resolves.toBeUndefined();
   });
 
+  it('round-trips the endpoint commands', async () => {
+    expect(await bridge.endpointSettings()).toEqual(endpoint);
+    expect(await bridge.configureEndpoint({ port: 9000, apiKey: 'generate' })).toMatchObject({ port: 9000, apiKey: 'brook-new' });
+    expect(await bridge.configureEndpoint({ apiKey: null })).toMatchObject({ port: 9000, apiKey: null });
+    expect(configured).toEqual([{ port: 9000, apiKey: 'generate' }, { apiKey: null }]);
+    await expect(bridge.configureEndpoint({ port: 70_000 })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/`port` must be <= 65535/) });
+    await expect(bridge.configureEndpoint({ apiKey: 'short' })).rejects.toMatchObject({ name: 'ValidationError' });
+    expect(configured).toHaveLength(2);
+    expect(await bridge.listApiRequests()).toEqual([REQUEST]);
+    expect(await bridge.cancelApiRequest('r1')).toBe(true);
+    expect(await bridge.cancelApiRequest('r2')).toBe(false);
+    await expect(bridge.cancelApiRequest('')).rejects.toMatchObject({ name: 'ValidationError' });
+  });
+
   it('throws Errors carrying the main process message', async () => {
     const conversation = await bridge.createConversation();
     const refused = bridge.send(conversation.id, null, 'hello');
@@ -125,18 +172,26 @@ describe('preload', () => {
     const other: ReplyUpdate[] = [];
     const unsubscribeOther = bridge.onReply((update) => other.push(update));
     const unsubscribeStatus = bridge.onStatus((status) => statuses.push(status));
+    const lists: ApiRequestInfo[][] = [];
+    const unsubscribeRequests = bridge.onApiRequests((requests) => lists.push(requests));
     const update: ReplyUpdate = { conversationId: 'c', messageId: 'm', text: 'Hi', tokens: [] };
     events.emit(IPC_EVENTS.reply, {}, update);
     events.emit(IPC_EVENTS.status, {}, STATUS);
+    events.emit(IPC_EVENTS.apiRequests, {}, [REQUEST]);
     expect(replies).toEqual([update]);
     expect(statuses).toEqual([STATUS]);
+    expect(lists).toEqual([[REQUEST]]);
 
     unsubscribeReply();
     unsubscribeStatus();
+    unsubscribeRequests();
     events.emit(IPC_EVENTS.reply, {}, update);
     events.emit(IPC_EVENTS.status, {}, STATUS);
+    events.emit(IPC_EVENTS.apiRequests, {}, []);
     expect(replies).toHaveLength(1);
     expect(statuses).toHaveLength(1);
+    expect(lists).toHaveLength(1);
+    expect(events.listenerCount(IPC_EVENTS.apiRequests)).toBe(0);
     // Only the one listener went away.
     expect(other).toHaveLength(2);
     unsubscribeOther();

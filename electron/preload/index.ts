@@ -2,7 +2,7 @@
 // ipcRenderer, no Node. Bundled as CJS (out/preload/index.cjs) for the sandbox, which can only `require`
 // electron's renderer modules, so this file imports nothing from the core but types and channel names.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { AppStatus, Bridge, ReplyUpdate, Unsubscribe } from '../core/wire/bridge.js';
+import type { ApiRequestInfo, AppStatus, Bridge, EndpointSettings, ReplyUpdate, Unsubscribe } from '../core/wire/bridge.js';
 import type { ChatSettings } from '../core/wire/chats.js';
 import { IPC, IPC_EVENTS, type IpcChannel, type IpcEventChannel, type IpcResponse } from '../main/ipcChannels.js';
 
@@ -57,6 +57,12 @@ const bridge: Bridge = {
     await invoke<null>(IPC.stop, { conversationId });
   },
   onReply: (listener) => subscribe<ReplyUpdate>(IPC_EVENTS.reply, listener),
+
+  endpointSettings: () => invoke<EndpointSettings>(IPC.endpointSettings),
+  configureEndpoint: (change) => invoke<EndpointSettings>(IPC.configureEndpoint, change),
+  listApiRequests: () => invoke<ApiRequestInfo[]>(IPC.listApiRequests),
+  onApiRequests: (listener) => subscribe<ApiRequestInfo[]>(IPC_EVENTS.apiRequests, listener),
+  cancelApiRequest: (id) => invoke<boolean>(IPC.cancelApiRequest, { id }),
 };
 
 contextBridge.exposeInMainWorld('brook', bridge);

@@ -5,8 +5,9 @@ import { overloadedError } from '../errors.js';
 import type { Admission } from '../scheduler/Scheduler.js';
 import { readSse } from '../testing/readSse.js';
 import { startTestServer, type TestServer } from '../testing/startTestServer.js';
+import type { ApiRequestInfo } from '../wire/endpoint.js';
 import type { GenerationEvent } from '../wire/generation.js';
-import { RequestRegistry, type ApiRequestInfo } from './RequestRegistry.js';
+import { RequestRegistry } from './RequestRegistry.js';
 
 const caller = { route: '/generate', client: 'test' };
 

@@ -1,32 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Admission } from '../scheduler/Scheduler.js';
 import type { Unsubscribe } from '../wire/bridge.js';
+import type { ApiRequestInfo, ApiRequestState, RequestCaller } from '../wire/endpoint.js';
 import type { GenerationEvent } from '../wire/generation.js';
-
-export type ApiRequestState = 'queued' | 'generating' | 'done' | 'cancelled' | 'error';
-
-/** Who sent a request: the route it came in on and the tool (its User-Agent). */
-export interface RequestCaller {
-  route: string;
-  client: string;
-}
-
-/** One request from another tool, as the window's Endpoint panel shows it. */
-export interface ApiRequestInfo extends RequestCaller {
-  id: string;
-  state: ApiRequestState;
-  /** Tokens generated so far. */
-  tokens: number;
-  /** Generation speed once two tokens are out (0 before). */
-  tokensPerSecond: number;
-  /** Prompt tokens; 0 when the request was refused before tokenizing. */
-  promptTokens: number;
-  /** Unix time in milliseconds. */
-  startedAt: number;
-  finishedAt: number | null;
-  /** Why it failed (state 'error') or was cancelled, when known. */
-  error: string | null;
-}
 
 /** An admission that the registry follows: its id, and the signal that really drives the generation. */
 export interface TrackedAdmission extends Admission {

@@ -1,10 +1,10 @@
 // The window's Bridge over HTTP (browser mode, `npm run serve` → /ui/). One route per Bridge method, each
-// validated with the same wire schemas as the IPC handlers; replies and status reach the window over one
-// Server-Sent Events stream, GET /app/events. The renderer's HttpBridge is the other half of this mapping.
+// validated with the same wire schemas as the IPC handlers; replies, status and the requests from other tools
+// reach the window over one Server-Sent Events stream, GET /app/events. The renderer's HttpBridge is the other half of this mapping.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { ChatService } from '../chats/ChatService.js';
-import type { AppStatus, ReplyUpdate, Unsubscribe } from '../wire/bridge.js';
+import type { AppStatus, Unsubscribe } from '../wire/bridge.js';
 import {
   ConversationRef,
   ExportConversation,
@@ -16,6 +16,7 @@ import {
   StopGeneration,
   UpdateSettings,
 } from '../wire/chats.js';
+import { ApiRequestRef, EndpointChange, type EndpointSettings } from '../wire/endpoint.js';
 import type { AppEvent } from './appEvents.js';
 import type { ServerContext } from './ServerContext.js';
 import { SseStream } from './SseStream.js';
@@ -27,6 +28,9 @@ export interface AppRoutesOptions {
   status(): AppStatus;
   onStatus(listener: (status: AppStatus) => void): Unsubscribe;
   openModel(path: string): Promise<void>;
+  endpointSettings(): EndpointSettings;
+  /** Refused in browser mode (the window is served by the endpoint); the route is here for the Bridge's sake. */
+  configureEndpoint(change: Static<typeof EndpointChange>): Promise<EndpointSettings>;
 }
 
 // The window's private protocol: kept out of the public OpenAPI document.
@@ -49,9 +53,11 @@ export function appRoutes(options: AppRoutesOptions) {
       broadcast({ type: 'reply', update, offset });
     });
     const stopStatus = options.onStatus((status) => broadcast({ type: 'status', status }));
+    const stopRequests = context.requests.onChange((requests) => broadcast({ type: 'requests', requests }));
     app.addHook('onClose', async () => {
       stopReplies();
       stopStatus();
+      stopRequests();
       for (const client of clients) client.end();
       clients.clear();
     });
@@ -68,6 +74,7 @@ export function appRoutes(options: AppRoutesOptions) {
       reply.raw.on('close', close);
       context.shutdown.addEventListener('abort', close);
       void stream.send({ type: 'status', status: options.status() } satisfies AppEvent);
+      void stream.send({ type: 'requests', requests: context.requests.list() } satisfies AppEvent);
     });
 
     app.get('/app/status', { schema: hidden }, async () => options.status());
@@ -76,6 +83,19 @@ export function appRoutes(options: AppRoutesOptions) {
       await options.openModel((request.body as Static<typeof OpenModel>).path);
       return reply.status(204).send();
     });
+
+    app.get('/app/endpoint', { schema: hidden }, async () => options.endpointSettings());
+
+    app.post('/app/endpoint', { schema: { ...hidden, body: EndpointChange } }, async (request) =>
+      options.configureEndpoint(request.body as Static<typeof EndpointChange>),
+    );
+
+    // Requests from other tools (never the window's own replies, which do not go through the API routes).
+    app.get('/app/requests', { schema: hidden }, async () => context.requests.list());
+
+    app.post('/app/requests/:id/cancel', { schema: { ...hidden, params: ApiRequestRef } }, async (request) => ({
+      cancelled: context.requests.cancel((request.params as Static<typeof ApiRequestRef>).id),
+    }));
 
     app.get('/app/conversations', { schema: { ...hidden, querystring: SearchConversations } }, async (request) =>
       chats.list((request.query as Static<typeof SearchConversations>).query),

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance } from 'fastify';
-import type { RequestCaller } from './RequestRegistry.js';
+import type { RequestCaller } from '../wire/endpoint.js';
 
 const callers = new AsyncLocalStorage<RequestCaller>();
 

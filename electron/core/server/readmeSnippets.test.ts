@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSnippets } from '../../../renderer/src/lib/snippets.js';
 import { startTestServer, type TestServer } from '../testing/startTestServer.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -90,6 +91,12 @@ describe('README.md "Use from other tools"', () => {
     expect(snippets.filter((snippet) => snippet.kind === 'javascript').length, 'JavaScript snippets').toBeGreaterThanOrEqual(2);
     expect(snippets.filter((snippet) => snippet.kind === 'python').length, 'Python snippets').toBeGreaterThanOrEqual(2);
     for (const snippet of snippets) expect(snippet.code, `${snippet.kind} snippet ${snippet.number} uses port 8080`).toMatch(/:8080\b/);
+  });
+
+  it("holds the Local API panel's examples (renderer/src/lib/snippets.ts) for http://127.0.0.1:8080 without a key, in order", () => {
+    const panel = buildSnippets({ url: 'http://127.0.0.1:8080', apiKey: null });
+    const fenced = [...section!.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map((match) => ({ fence: match[1], code: match[2] }));
+    expect(fenced, 'README.md and the panel show the same examples: change both').toEqual(panel.map((snippet) => ({ fence: snippet.fence, code: snippet.code })));
   });
 
   for (const snippet of snippets.filter((s) => s.kind === 'curl')) {

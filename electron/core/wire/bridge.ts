@@ -2,6 +2,9 @@
 // (`npm run serve`, /ui/) it is implemented over HTTP. The renderer imports these with `import type` only.
 import type { ModelInfo } from '../engine/Engine.js';
 import type { ChatSettings, Conversation, ConversationSummary, ExportedConversation, Message, MessageToken } from './chats.js';
+import type { ApiRequestInfo, EndpointChange, EndpointSettings } from './endpoint.js';
+
+export type { ApiRequestInfo, ApiRequestState, EndpointChange, EndpointSettings } from './endpoint.js';
 
 export type Unsubscribe = () => void;
 
@@ -67,4 +70,20 @@ export interface Bridge {
   /** Stops the conversation's reply within one token; the partial text is kept and marked stopped. */
   stop(conversationId: string): Promise<void>;
   onReply(listener: (update: ReplyUpdate) => void): Unsubscribe;
+
+  /** The loopback endpoint for other tools: on or off, URL and port, API key (the Endpoint panel). */
+  endpointSettings(): Promise<EndpointSettings>;
+  /**
+   * Turns the endpoint on or off, moves it to another port, or sets, generates (`apiKey: "generate"`) or
+   * clears (`apiKey: null`) its key; the server restarts with the new settings and they are kept for the
+   * next start. A port in use is refused with a message saying so, and the running server is kept.
+   * Refused in browser mode (EndpointSettings.configurable is false there).
+   */
+  configureEndpoint(change: EndpointChange): Promise<EndpointSettings>;
+  /** Requests from other tools: those queued or generating now and the last finished ones, oldest first. */
+  listApiRequests(): Promise<ApiRequestInfo[]>;
+  /** Called with the whole list whenever it changes (token counts a few times a second). */
+  onApiRequests(listener: (requests: ApiRequestInfo[]) => void): Unsubscribe;
+  /** Stops a request from another tool within one token (its client sees its stream end); false if it had already ended. */
+  cancelApiRequest(id: string): Promise<boolean>;
 }

@@ -1,15 +1,19 @@
 // The Bridge over HTTP, for the window served at /ui/ (browser mode). Each method is one request to an app
-// route (electron/core/server/appRoutes.ts); replies and status arrive over one SSE stream, GET /app/events,
-// read with fetch (so it can carry an API key header) and parsed with eventsource-parser.
+// route (electron/core/server/appRoutes.ts); replies, status and the requests from other tools arrive over one
+// SSE stream, GET /app/events, read with fetch (so it can carry an API key header) and parsed with
+// eventsource-parser.
 import { createParser } from 'eventsource-parser';
 import { BridgeError } from './errors';
 import type {
+  ApiRequestInfo,
   AppEvent,
   AppStatus,
   Bridge,
   ChatSettings,
   Conversation,
   ConversationSummary,
+  EndpointChange,
+  EndpointSettings,
   ExportedConversation,
   Message,
   PositionedReplyUpdate,
@@ -28,6 +32,7 @@ export class HttpBridge implements Bridge {
   readonly mode = 'browser' as const;
   private readonly statusListeners = new Set<(status: AppStatus) => void>();
   private readonly replyListeners = new Set<(update: ReplyUpdate & PositionedReplyUpdate) => void>();
+  private readonly requestListeners = new Set<(requests: ApiRequestInfo[]) => void>();
   private readonly connectionListeners = new Set<(state: ConnectionState) => void>();
   private connectionState: ConnectionState = 'connecting';
   private stream: AbortController | null = null;
@@ -132,6 +137,37 @@ export class HttpBridge implements Bridge {
     };
   }
 
+  endpointSettings(): Promise<EndpointSettings> {
+    return this.call('GET', '/app/endpoint');
+  }
+
+  /** Brook refuses it (403, saying why): this window is served by the endpoint it would change. */
+  configureEndpoint(change: EndpointChange): Promise<EndpointSettings> {
+    return this.call('POST', '/app/endpoint', change);
+  }
+
+  listApiRequests(): Promise<ApiRequestInfo[]> {
+    return this.call('GET', '/app/requests');
+  }
+
+  onApiRequests(listener: (requests: ApiRequestInfo[]) => void): Unsubscribe {
+    this.requestListeners.add(listener);
+    this.ensureStream();
+    return () => {
+      this.requestListeners.delete(listener);
+      this.stopStreamIfUnused();
+    };
+  }
+
+  async cancelApiRequest(id: string): Promise<boolean> {
+    const result = await this.call<{ cancelled: boolean }>('POST', `/app/requests/${encodeURIComponent(id)}/cancel`);
+    return result.cancelled;
+  }
+
+  private get listened(): boolean {
+    return this.statusListeners.size > 0 || this.replyListeners.size > 0 || this.requestListeners.size > 0;
+  }
+
   private headers(json: boolean): Record<string, string> {
     const headers: Record<string, string> = {};
     if (json) headers['content-type'] = 'application/json';
@@ -179,7 +215,7 @@ export class HttpBridge implements Bridge {
   }
 
   private stopStreamIfUnused(): void {
-    if (this.statusListeners.size > 0 || this.replyListeners.size > 0) return;
+    if (this.listened) return;
     this.stream?.abort();
     this.stream = null;
   }
@@ -187,7 +223,7 @@ export class HttpBridge implements Bridge {
   private restartStream(): void {
     this.stream?.abort();
     this.stream = null;
-    if (this.statusListeners.size > 0 || this.replyListeners.size > 0) {
+    if (this.listened) {
       this.setConnection('connecting');
       this.ensureStream();
     }
@@ -236,6 +272,8 @@ export class HttpBridge implements Bridge {
     } else if (event.type === 'reply') {
       const update: ReplyUpdate & PositionedReplyUpdate = { ...event.update, offset: event.offset };
       for (const listener of [...this.replyListeners]) listener(update);
+    } else if (event.type === 'requests') {
+      for (const listener of [...this.requestListeners]) listener(event.requests);
     }
   }
 }

@@ -1,5 +1,17 @@
 // The wire types the window uses, re-exported for the renderer (types only: nothing of the core is bundled).
-export type { AppStatus, Bridge, EndpointState, ModelState, ReplyUpdate, SendResult, Unsubscribe } from '../../../electron/core/wire/bridge.js';
+export type {
+  ApiRequestInfo,
+  ApiRequestState,
+  AppStatus,
+  Bridge,
+  EndpointChange,
+  EndpointSettings,
+  EndpointState,
+  ModelState,
+  ReplyUpdate,
+  SendResult,
+  Unsubscribe,
+} from '../../../electron/core/wire/bridge.js';
 export type {
   ChatSettings,
   Conversation,
