@@ -2,23 +2,9 @@
 // this window is served by the endpoint), and the live list of requests from other tools: a long stream from
 // another client shows up with its tokens growing and is cancelled from the panel; the client's stream ends
 // early. Screenshots of the panel with the live request, light and dark, go to e2e/artifacts/.
-import { expect, test, type Page } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
 import { readSse } from '../electron/core/testing/readSse.js';
-import { LONG_PROMPT, openApp } from './support/brook.js';
-
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-
-/** The same screen in both themes (prefers-color-scheme; the window follows it until the user picks one). */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
-    await page.waitForTimeout(300); // colour transitions
-    await page.screenshot({ path: `${ARTIFACTS}${name}-${colorScheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { LONG_PROMPT, openApp, shoot } from './support/brook.js';
 
 test('the Local API panel lists a request from another tool live, and cancels it', async ({ page, baseURL }) => {
   test.setTimeout(240_000);

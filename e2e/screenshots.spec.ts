@@ -1,20 +1,6 @@
 // Screenshots of the window's main states, light and dark, kept as artifacts in e2e/artifacts/ (gitignored).
-import { expect, test, type Page } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
-import { assistantMessages, createConversation, LONG_PROMPT, openApp, openConversation, replyText, send, waitForReply } from './support/brook.js';
-
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-
-/** The same screen in both themes (prefers-color-scheme; the window follows it until the user picks one). */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
-    await page.waitForTimeout(300); // colour transitions
-    await page.screenshot({ path: `${ARTIFACTS}${name}-${colorScheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { expect, test } from '@playwright/test';
+import { assistantMessages, createConversation, LONG_PROMPT, openApp, openConversation, replyText, send, shoot, waitForReply } from './support/brook.js';
 
 test('screenshots of the main states, light and dark', async ({ page, request }) => {
   test.setTimeout(360_000);

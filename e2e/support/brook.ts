@@ -1,5 +1,6 @@
 // Helpers shared by the browser-mode specs: set up conversations through the app routes, drive the window.
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
 import type { ChatSettings, Conversation } from '../../electron/core/wire/chats.js';
 
 /** Greedy decoding loops on this prompt: a reply that runs until max_new_tokens. */
@@ -74,4 +75,18 @@ export async function waitForReply(page: Page, timeout = REPLY_TIMEOUT): Promise
 
 export async function replyText(reply: Locator): Promise<string> {
   return (await reply.getByTestId('message-text').innerText()).trim();
+}
+
+/** Screenshots go here (gitignored). */
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+
+/** e2e/artifacts/<name>-light.png and -dark.png: the same screen in both themes (prefers-color-scheme; the window follows it until the user picks one). */
+export async function shoot(page: Page, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
+    await page.waitForTimeout(300); // colour transitions
+    await page.screenshot({ path: `${ARTIFACTS}${name}-${colorScheme}.png` });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -83,7 +83,7 @@ export function createIpcHandlers(services: IpcServices, options: IpcHandlerOpti
     [IPC.selectBranch]: command(IPC.selectBranch, SelectBranch, ({ conversationId, messageId }) => chats.selectBranch(conversationId, messageId)),
     [IPC.exportConversation]: command(IPC.exportConversation, ExportConversation, ({ conversationId, format }) => chats.export(conversationId, format)),
     [IPC.send]: command(IPC.send, SendMessage, ({ conversationId, parentId, content, topNTokens }) => chats.send(conversationId, parentId, content, topNTokens)),
-    [IPC.regenerate]: command(IPC.regenerate, Regenerate, ({ conversationId, userMessageId }) => chats.regenerate(conversationId, userMessageId)),
+    [IPC.regenerate]: command(IPC.regenerate, Regenerate, ({ conversationId, userMessageId, topNTokens }) => chats.regenerate(conversationId, userMessageId, topNTokens)),
     [IPC.stop]: command(IPC.stop, StopGeneration, ({ conversationId, messageId }) => chats.stop(conversationId, messageId)),
     [IPC.endpointSettings]: command(IPC.endpointSettings, NoArguments, () => services.endpoint.settings()),
     [IPC.configureEndpoint]: command(IPC.configureEndpoint, EndpointChange, (change) => services.endpoint.configure(change)),

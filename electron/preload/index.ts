@@ -52,7 +52,8 @@ const bridge: Bridge = {
 
   send: (conversationId, parentId, content, topNTokens) =>
     invoke(IPC.send, topNTokens === undefined ? { conversationId, parentId, content } : { conversationId, parentId, content, topNTokens }),
-  regenerate: (conversationId, userMessageId) => invoke(IPC.regenerate, { conversationId, userMessageId }),
+  regenerate: (conversationId, userMessageId, topNTokens) =>
+    invoke(IPC.regenerate, topNTokens === undefined ? { conversationId, userMessageId } : { conversationId, userMessageId, topNTokens }),
   stop: async (conversationId) => {
     await invoke<null>(IPC.stop, { conversationId });
   },

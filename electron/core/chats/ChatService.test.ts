@@ -257,6 +257,24 @@ describe('ChatService with the real model', { timeout: 240_000 }, () => {
     }
   });
 
+  it('regenerates with alternatives per token when asked, and without them when not', async () => {
+    const conversation = await service.create({ temperature: 0, max_new_tokens: 6 });
+    const first = await ask(conversation, null, 'Say yes.');
+    expect(first.final.tokens!.length).toBeGreaterThan(0);
+    expect(first.final.tokens!.every((token) => token.top === undefined)).toBe(true);
+
+    const reply = watch(conversation.id);
+    await service.regenerate(conversation.id, first.userMessage.id, 2);
+    const final = await reply.final;
+    expect(final.status).toBe('complete');
+    expect(final.tokens!.length).toBeGreaterThan(0);
+    for (const token of final.tokens!) {
+      expect(token.top).toHaveLength(2);
+      expect(token.top![0]!.id).toBe(token.id);
+    }
+    await expect(service.regenerate(conversation.id, first.userMessage.id, 6)).rejects.toMatchObject({ errorType: 'validation' });
+  });
+
   it('fits the reply into what the context has left, and ends a prompt that does not fit with an error', async () => {
     // About 480 prompt tokens in a 512-token context: max_new_tokens 512 is clamped to what is left.
     const conversation = await service.create({ temperature: 0, max_new_tokens: 512, systemPrompt: '' });

@@ -135,8 +135,8 @@ export class ChatService {
   }
 
   /** Another reply to `userMessageId`: a new sibling of its earlier replies, shown at once. */
-  async regenerate(conversationId: string, userMessageId: string): Promise<Message> {
-    parse(Regenerate, { conversationId, userMessageId });
+  async regenerate(conversationId: string, userMessageId: string, topNTokens?: number | null): Promise<Message> {
+    parse(Regenerate, { conversationId, userMessageId, topNTokens });
     this.requireScheduler();
     this.assertIdle(conversationId);
     this.assertExists(conversationId, userMessageId);
@@ -144,7 +144,7 @@ export class ChatService {
     const reply = this.reserve(conversationId);
     try {
       const assistantMessage = await this.store.addMessage(conversationId, userMessageId, 'assistant', '', 'streaming');
-      this.launch(conversationId, reply, assistantMessage, 0);
+      this.launch(conversationId, reply, assistantMessage, topNTokens ?? 0);
       return assistantMessage;
     } catch (error) {
       this.release(conversationId, reply);

@@ -14,6 +14,7 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { validationError } from '../errors.js';
+import type { ModelInfo } from '../wire/bridge.js';
 import type { ChatMessage, GenerationEvent, GeneratedToken, GenerationRequest, Prompt, TokenEvent } from '../wire/generation.js';
 import type { FinishReason } from '../wire/tgi.js';
 import { IncrementalDetokenizer } from './IncrementalDetokenizer.js';
@@ -31,18 +32,6 @@ export interface EngineOptions {
   /** 'auto' uses a GPU when one works and falls back to the CPU. */
   gpu?: 'auto' | false;
   onLoadProgress?: (fraction: number) => void;
-}
-
-export interface ModelInfo {
-  id: string;
-  path: string;
-  sizeBytes: number;
-  trainContextSize: number;
-  /** Tokens per sequence: the max total tokens of one request. */
-  contextSize: number;
-  sequences: number;
-  threads: number;
-  gpu: string | false;
 }
 
 /** A validated, tokenized request, ready to run on a sequence. */

@@ -140,7 +140,7 @@ export function appRoutes(options: AppRoutesOptions) {
 
     app.post('/app/regenerate', { schema: { ...hidden, body: Regenerate } }, async (request) => {
       const body = request.body as Static<typeof Regenerate>;
-      return chats.regenerate(body.conversationId, body.userMessageId);
+      return chats.regenerate(body.conversationId, body.userMessageId, body.topNTokens ?? undefined);
     });
 
     app.post('/app/stop', { schema: { ...hidden, body: StopGeneration } }, async (request, reply) => {

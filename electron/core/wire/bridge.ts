@@ -1,12 +1,24 @@
 // The window's one interface to Brook. In Electron the preload implements it over IPC; in a browser
 // (`npm run serve`, /ui/) it is implemented over HTTP. The renderer imports these with `import type` only.
-import type { ModelInfo } from '../engine/Engine.js';
 import type { ChatSettings, Conversation, ConversationSummary, ExportedConversation, Message, MessageToken } from './chats.js';
 import type { ApiRequestInfo, EndpointChange, EndpointSettings } from './endpoint.js';
 
 export type { ApiRequestInfo, ApiRequestState, EndpointChange, EndpointSettings } from './endpoint.js';
 
 export type Unsubscribe = () => void;
+
+/** The loaded model, as Engine.load describes it. */
+export interface ModelInfo {
+  id: string;
+  path: string;
+  sizeBytes: number;
+  trainContextSize: number;
+  /** Tokens per sequence: the max total tokens of one request. */
+  contextSize: number;
+  sequences: number;
+  threads: number;
+  gpu: string | false;
+}
 
 export type ModelState =
   | { state: 'loading'; progress: number; path: string }
@@ -66,7 +78,7 @@ export interface Bridge {
   /** Adds a user message under `parentId` (an edit is a new sibling of the edited message) and starts the reply. */
   send(conversationId: string, parentId: string | null, content: string, topNTokens?: number): Promise<SendResult>;
   /** A new reply to `userMessageId`, as a sibling version of the earlier replies. */
-  regenerate(conversationId: string, userMessageId: string): Promise<Message>;
+  regenerate(conversationId: string, userMessageId: string, topNTokens?: number): Promise<Message>;
   /** Stops the conversation's reply within one token; the partial text is kept and marked stopped. */
   stop(conversationId: string): Promise<void>;
   onReply(listener: (update: ReplyUpdate) => void): Unsubscribe;

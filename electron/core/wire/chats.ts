@@ -5,6 +5,8 @@ import { Nullable } from './nullable.js';
 import { FinishReason } from './tgi.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+/** Alternatives per token to record with a reply (log-probability hover); 0 or absent: none. */
+const TopNTokens = Nullable(Type.Integer({ minimum: 0, maximum: 5 }));
 
 export const ChatSettings = Type.Object({
   systemPrompt: Type.String({ maxLength: 20_000 }),
@@ -104,10 +106,10 @@ export const SendMessage = Type.Object({
   parentId: Type.Union([Id, Type.Null()]),
   content: Type.String({ minLength: 1, maxLength: 1_000_000 }),
   /** Ask for alternatives per token (log-probability hover). */
-  topNTokens: Nullable(Type.Integer({ minimum: 0, maximum: 5 })),
+  topNTokens: TopNTokens,
 });
 export type SendMessage = Static<typeof SendMessage>;
-export const Regenerate = Type.Object({ conversationId: Id, userMessageId: Id });
+export const Regenerate = Type.Object({ conversationId: Id, userMessageId: Id, topNTokens: TopNTokens });
 export const StopGeneration = Type.Object({ conversationId: Id, messageId: Type.Optional(Id) });
 
 export interface ExportedConversation {

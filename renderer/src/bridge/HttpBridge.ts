@@ -120,8 +120,8 @@ export class HttpBridge implements Bridge {
     return this.call('POST', '/app/send', { conversationId, parentId, content, ...(topNTokens ? { topNTokens } : {}) });
   }
 
-  regenerate(conversationId: string, userMessageId: string): Promise<Message> {
-    return this.call('POST', '/app/regenerate', { conversationId, userMessageId });
+  regenerate(conversationId: string, userMessageId: string, topNTokens?: number): Promise<Message> {
+    return this.call('POST', '/app/regenerate', { conversationId, userMessageId, ...(topNTokens ? { topNTokens } : {}) });
   }
 
   async stop(conversationId: string): Promise<void> {

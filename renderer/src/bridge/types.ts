@@ -7,6 +7,7 @@ export type {
   EndpointChange,
   EndpointSettings,
   EndpointState,
+  ModelInfo,
   ModelState,
   ReplyUpdate,
   SendResult,
@@ -22,7 +23,6 @@ export type {
   MessageToken,
   ReplyStats,
 } from '../../../electron/core/wire/chats.js';
-export type { ModelInfo } from '../../../electron/core/engine/Engine.js';
 export type { AppEvent } from '../../../electron/core/server/appEvents.js';
 
 /** A ReplyUpdate as the HTTP bridge delivers it: with where its text goes in the reply. */

@@ -107,7 +107,7 @@ export class ChatState {
     const conversation = this.conversation;
     if (!conversation || !reply.parentId || this.busy) return false;
     return this.run(async () => {
-      const message = await this.bridge.regenerate(conversation.id, reply.parentId!);
+      const message = await this.bridge.regenerate(conversation.id, reply.parentId!, this.prefs.topNTokens);
       this.insert(conversation.id, [message]);
     });
   }
