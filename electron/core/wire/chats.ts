@@ -2,32 +2,27 @@
 // validate IPC payloads (Electron) and the app routes (browser mode).
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
+import { CHAT_SETTING_LIMITS, SYSTEM_PROMPT_MAX_LENGTH } from './chatSettingsRules.js';
 import { FinishReason } from './tgi.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 /** Alternatives per token to record with a reply (log-probability hover); 0 or absent: none. */
 const TopNTokens = Nullable(Type.Integer({ minimum: 0, maximum: 5 }));
 
+const limits = CHAT_SETTING_LIMITS;
 export const ChatSettings = Type.Object({
-  systemPrompt: Type.String({ maxLength: 20_000 }),
+  systemPrompt: Type.String({ maxLength: SYSTEM_PROMPT_MAX_LENGTH }),
   /** 0 means greedy. */
-  temperature: Type.Number({ minimum: 0, maximum: 2 }),
-  top_p: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
-  top_k: Type.Integer({ minimum: 0, maximum: 1000 }),
-  max_new_tokens: Type.Integer({ minimum: 1, maximum: 32_768 }),
+  temperature: Type.Number({ minimum: limits.temperature.min, maximum: limits.temperature.max }),
+  top_p: Type.Number({ exclusiveMinimum: limits.top_p.min, maximum: limits.top_p.max }),
+  top_k: Type.Integer({ minimum: limits.top_k.min, maximum: limits.top_k.max }),
+  max_new_tokens: Type.Integer({ minimum: limits.max_new_tokens.min, maximum: limits.max_new_tokens.max }),
   /** null: a new random seed for every reply. */
-  seed: Type.Union([Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 }), Type.Null()]),
+  seed: Type.Union([Type.Integer({ minimum: limits.seed.min, maximum: limits.seed.max }), Type.Null()]),
 });
 export type ChatSettings = Static<typeof ChatSettings>;
 
-export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
-  systemPrompt: 'You are a helpful assistant.',
-  temperature: 0.7,
-  top_p: 0.95,
-  top_k: 40,
-  max_new_tokens: 512,
-  seed: null,
-};
+export { DEFAULT_CHAT_SETTINGS } from './chatSettingsRules.js';
 
 export const MessageToken = Type.Object({
   id: Type.Integer(),

@@ -1,23 +1,14 @@
-import type { ChatSettings } from '../bridge/types';
+import { CHAT_SETTING_LIMITS, DEFAULT_CHAT_SETTINGS } from '../../../electron/core/wire/chatSettingsRules';
 
-/**
- * What a new chat starts with: a copy of DEFAULT_CHAT_SETTINGS in electron/core/wire/chats.ts (the window
- * imports wire modules as types only). Shown in the settings panel before the chat exists.
- */
-export const NEW_CHAT_SETTINGS = {
-  systemPrompt: 'You are a helpful assistant.',
-  temperature: 0.7,
-  top_p: 0.95,
-  top_k: 40,
-  max_new_tokens: 512,
-  seed: null,
-} satisfies ChatSettings;
+/** What a new chat starts with; shown in the settings panel before the chat exists. */
+export const NEW_CHAT_SETTINGS = DEFAULT_CHAT_SETTINGS;
 
-/** The bounds of each number in the ChatSettings schema. */
+/** The bounds of each number in the ChatSettings schema, with the step of its input. */
 export const LIMITS = {
-  temperature: { min: 0, max: 2, step: 0.05 },
-  top_p: { min: 0.01, max: 1, step: 0.01 },
-  top_k: { min: 0, max: 1000, step: 1 },
-  max_new_tokens: { min: 1, max: 32_768, step: 1 },
-  seed: { min: 0, max: 2 ** 32 - 1, step: 1 },
+  temperature: { ...CHAT_SETTING_LIMITS.temperature, step: 0.05 },
+  // The schema's minimum is exclusive: the slider starts one step above it.
+  top_p: { ...CHAT_SETTING_LIMITS.top_p, min: 0.01, step: 0.01 },
+  top_k: { ...CHAT_SETTING_LIMITS.top_k, step: 1 },
+  max_new_tokens: { ...CHAT_SETTING_LIMITS.max_new_tokens, step: 1 },
+  seed: { ...CHAT_SETTING_LIMITS.seed, step: 1 },
 } as const;

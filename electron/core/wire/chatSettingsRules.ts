@@ -1,0 +1,24 @@
+// The numbers behind a conversation's settings: the schema in chats.ts is built from them, and the window
+// imports them as values to bound its inputs. No runtime imports, so the renderer bundles only this data.
+import type { ChatSettings } from './chats.js';
+
+/** Inclusive bounds, except top_p's minimum, which is exclusive (TGI refuses top_p = 0). */
+export const CHAT_SETTING_LIMITS = {
+  temperature: { min: 0, max: 2 },
+  top_p: { min: 0, max: 1 },
+  top_k: { min: 0, max: 1000 },
+  max_new_tokens: { min: 1, max: 32_768 },
+  seed: { min: 0, max: 2 ** 32 - 1 },
+} as const;
+
+export const SYSTEM_PROMPT_MAX_LENGTH = 20_000;
+
+/** What a new conversation starts with. */
+export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
+  systemPrompt: 'You are a helpful assistant.',
+  temperature: 0.7,
+  top_p: 0.95,
+  top_k: 40,
+  max_new_tokens: 512,
+  seed: null,
+};
