@@ -4,6 +4,7 @@
 // Then the window: frames longer than 50 ms while a 1,000-token reply renders (scripts/benchWindow.ts).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { bundledModelPath } from '../electron/core/bundledModel.js';
 import { Engine } from '../electron/core/engine/Engine.js';
 import { readSse } from '../electron/core/testing/readSse.js';
@@ -14,7 +15,9 @@ import { benchWindow, formatWindowBench } from './benchWindow.js';
 // previous round's cached prefix, so both pay the full prefill every time.
 const PROMPTS = ['Once upon a time, in a small village by the sea, there lived an old fisherman who', 'In the year 2150, the first colony ship to leave the solar system carried'];
 const NEW_TOKENS = 200;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+/** CPU threads of both the engine and the server (default: the machine's cores, as Brook uses). */
+const THREADS = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : availableParallelism();
 
 interface Run {
   firstTokenMs: number;
@@ -58,7 +61,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   const modelPath = bundledModelPath();
-  const server = spawn(process.execPath, ['--import', 'tsx', 'electron/cli.ts', '--port', '0', '--parallel', '1', '--context-size', '2048'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, ['--import', 'tsx', 'electron/cli.ts', '--port', '0', '--parallel', '1', '--context-size', '2048', '--threads', String(THREADS)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   server.stdout.setEncoding('utf8');
   const url = await new Promise<string>((resolve, reject) => {
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
     });
     server.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
-  const engine = await Engine.load({ modelPath, sequences: 1, contextSize: 2048 });
+  const engine = await Engine.load({ modelPath, sequences: 1, contextSize: 2048, threads: THREADS });
   console.log(`Model ${engine.info.id} on ${engine.info.gpu || 'CPU'}, ${engine.info.threads} threads; ${NEW_TOKENS} new tokens, greedy, ${ROUNDS} rounds each.`);
 
   // Warm-up: the first run of each pays one-off costs (page cache, allocations).
@@ -79,8 +82,14 @@ async function main(): Promise<void> {
   const sse: Run[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const prompt = PROMPTS[round % 2]!;
-    raw.push(await rawEngine(engine, prompt));
-    sse.push(await endpoint(url, prompt));
+    // Which goes first alternates too, so neither always runs on a machine just warmed by the other.
+    if (round % 4 < 2) {
+      raw.push(await rawEngine(engine, prompt));
+      sse.push(await endpoint(url, prompt));
+    } else {
+      sse.push(await endpoint(url, prompt));
+      raw.push(await rawEngine(engine, prompt));
+    }
     if (raw[round]!.text !== sse[round]!.text) {
       throw new Error('The engine and the endpoint generated different texts; the comparison would be meaningless.');
     }
@@ -102,7 +111,7 @@ async function main(): Promise<void> {
   await once(server, 'exit');
 
   console.log('');
-  console.log(formatWindowBench(await benchWindow({ log: () => undefined })));
+  if (process.env.BENCH_WINDOW !== '0') console.log(formatWindowBench(await benchWindow({ log: () => undefined })));
 }
 
 main().then(

@@ -165,11 +165,14 @@ export class Engine {
     let finishReason: FinishReason = 'length';
     let stopSequence: string | null = null;
     let firstTokenMs = 0;
-    let replacement: Token | undefined;
     let cancelled = signal.aborted;
+    // The decode of the next token starts before this token's event is handed on, so the time the consumer
+    // takes (framing, writing to the socket) overlaps the model's work instead of adding to it.
+    let next: Promise<IteratorResult<{ token: Token; confidence?: number }>> | null = cancelled ? null : iterator.next();
     try {
-      while (!cancelled) {
-        const step = await iterator.next(replacement);
+      while (next) {
+        const step = await next;
+        next = null;
         if (step.done) break;
         if (signal.aborted) {
           cancelled = true;
@@ -178,6 +181,8 @@ export class Engine {
         const { probabilities } = step.value as { probabilities?: Map<Token, number> };
         let id = step.value.token;
         let probability: number | undefined = step.value.confidence;
+        // Typical sampling is done here: the token chosen replaces the one llama.cpp sampled.
+        let replacement: Token | undefined;
         if (plan.needsProbabilities && probabilities) {
           id = plan.sampleTypical(probabilities);
           probability = probabilities.get(id);
@@ -201,11 +206,16 @@ export class Engine {
           last,
         };
         if (topNTokens > 0 && probabilities) event.topTokens = this.topTokens(probabilities, topNTokens);
+        if (!last) next = iterator.next(replacement);
         yield event;
         if (last) break;
+        // Aborted while the event was handled: the token being decoded is dropped, the sequence is free.
         cancelled = signal.aborted;
+        if (cancelled) break;
       }
     } finally {
+      // A decode still running (aborted meanwhile) finishes before the sequence is handed back.
+      await next?.catch(() => undefined);
       await iterator.return(undefined);
     }
     const generationMs = performance.now() - started;
