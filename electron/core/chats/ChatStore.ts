@@ -1,6 +1,7 @@
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../errors.js';
+import { activePath as activePathOf } from '../wire/activePath.js';
 import {
   Conversation as ConversationSchema,
   DEFAULT_CHAT_SETTINGS,
@@ -119,7 +120,7 @@ export class ChatStore {
       .filter(matches)
       .sort((a, b) => b.updatedAt - a.updatedAt)
       .map((c) => {
-        const last = this.pathOf(c).at(-1);
+        const last = activePathOf(c).at(-1);
         return { id: c.id, title: c.title, updatedAt: c.updatedAt, preview: last ? preview(last.content) : '' };
       });
   }
@@ -214,7 +215,7 @@ export class ChatStore {
 
   /** The messages on screen: from the root, following each parent's active child. */
   activePath(conversationId: string): Message[] {
-    return structuredClone(this.pathOf(this.conversation(conversationId)));
+    return structuredClone(activePathOf(this.conversation(conversationId)));
   }
 
   /** `messageId` and its ancestors, root first: the history a reply to it is generated from. */
@@ -260,7 +261,7 @@ export class ChatStore {
   }
 
   exportMarkdown(conversationId: string): ExportedConversation {
-    return exportConversation(this.conversation(conversationId), this.pathOf(this.conversation(conversationId)), 'markdown');
+    return exportConversation(this.conversation(conversationId), activePathOf(this.conversation(conversationId)), 'markdown');
   }
 
   exportJson(conversationId: string): ExportedConversation {
@@ -294,18 +295,6 @@ export class ChatStore {
     const message = Object.hasOwn(conversation.messages, messageId) ? conversation.messages[messageId] : undefined;
     if (!message) throw new ApiError('not_found', `Message ${messageId} not found in conversation ${conversation.id}`);
     return message;
-  }
-
-  private pathOf(conversation: Conversation): Message[] {
-    const path: Message[] = [];
-    const seen = new Set<string>();
-    for (let id = conversation.activeChild['']; id !== undefined && !seen.has(id); id = conversation.activeChild[id]) {
-      const message = conversation.messages[id];
-      if (!message) break;
-      seen.add(id);
-      path.push(message);
-    }
-    return path;
   }
 
   private freshMessageId(conversation: Conversation): string {

@@ -1,17 +1,6 @@
 import type { Conversation, Message } from '../bridge/types';
 
-/** The messages on screen: from the root, following each parent's active child. */
-export function activePath(conversation: Conversation): Message[] {
-  const path: Message[] = [];
-  const seen = new Set<string>();
-  for (let id = conversation.activeChild['']; id !== undefined && !seen.has(id); id = conversation.activeChild[id]) {
-    const message = conversation.messages[id];
-    if (!message) break;
-    seen.add(id);
-    path.push(message);
-  }
-  return path;
-}
+export { activePath } from '../../../electron/core/wire/activePath';
 
 /** Children of every parent (the key '' for the root), oldest first: the versions behind ‹ 2/3 ›. */
 export function childrenByParent(conversation: Conversation): Map<string, Message[]> {
