@@ -48,3 +48,13 @@ export class ApiError extends Error {
 export const validationError = (detail: string) => new ApiError('validation', `Input validation error: ${detail}`);
 
 export const overloadedError = () => new ApiError('overloaded', 'Model is overloaded');
+
+/** A prompt that leaves no room in the context; callers that explain it in their own words read the limit here. */
+export class PromptTooLongError extends ApiError {
+  constructor(
+    readonly maxTokens: number,
+    given: number,
+  ) {
+    super('validation', `Input validation error: \`inputs\` must have less than ${maxTokens} tokens. Given: ${given}`);
+  }
+}

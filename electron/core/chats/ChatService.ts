@@ -1,4 +1,4 @@
-import { ApiError, validationError } from '../errors.js';
+import { ApiError, PromptTooLongError, validationError } from '../errors.js';
 import type { Admission, Scheduler } from '../scheduler/Scheduler.js';
 import type { ReplyUpdate, SendResult, Unsubscribe } from '../wire/bridge.js';
 import {
@@ -297,12 +297,10 @@ export class ChatService {
 }
 
 function describeFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const tooLong = /`inputs` must have less than (\d+) tokens/.exec(message);
-  if (tooLong) {
-    return `This conversation is too long for the model (at most ${tooLong[1]} tokens). Start a new conversation, or shorten your message.`;
+  if (error instanceof PromptTooLongError) {
+    return `This conversation is too long for the model (at most ${error.maxTokens} tokens). Start a new conversation, or shorten your message.`;
   }
-  return message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function round(value: number): number {

@@ -13,7 +13,7 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
-import { validationError } from '../errors.js';
+import { PromptTooLongError, validationError } from '../errors.js';
 import type { ModelInfo } from '../wire/bridge.js';
 import type { ChatMessage, GenerationEvent, GeneratedToken, GenerationRequest, Prompt, TokenEvent } from '../wire/generation.js';
 import type { FinishReason } from '../wire/tgi.js';
@@ -127,7 +127,7 @@ export class Engine {
     }
     if (tokens.length === 0) throw validationError('`inputs` cannot be empty');
     if (tokens.length > this.maxInputTokens) {
-      throw validationError(`\`inputs\` must have less than ${this.maxTotalTokens} tokens. Given: ${tokens.length}`);
+      throw new PromptTooLongError(this.maxTotalTokens, tokens.length);
     }
     const room = this.maxTotalTokens - tokens.length;
     const wanted = p.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS;
