@@ -19,7 +19,7 @@ import type { ChatMessage, GenerationEvent, GeneratedToken, GenerationRequest, P
 import type { FinishReason } from '../wire/tgi.js';
 import { IncrementalDetokenizer } from './IncrementalDetokenizer.js';
 import { SamplingPlan } from './SamplingPlan.js';
-import { StopSequenceMatcher } from './StopSequenceMatcher.js';
+import { StopHoldback } from './StopHoldback.js';
 
 export interface EngineOptions {
   modelPath: string;
@@ -153,7 +153,7 @@ export class Engine {
 
     const generated: Token[] = [];
     const detokenizer = new IncrementalDetokenizer(this.model, tokens);
-    const stopMatcher = new StopSequenceMatcher(prepared.stop);
+    const stopMatcher = new StopHoldback(prepared.stop);
     const penaltyWindow = () => (generated.length >= PENALTY_WINDOW ? generated.slice(-PENALTY_WINDOW) : [...tokens.slice(generated.length - PENALTY_WINDOW), ...generated]);
     const iterator = sequence.evaluateWithMetadata(
       tokens.slice(reused),
@@ -195,7 +195,8 @@ export class Engine {
         const special = endOfGeneration || this.model.isSpecialToken(id);
         const piece = special ? this.model.detokenize([id], true) : detokenizer.push(id);
         if (!special) text += piece;
-        stopSequence = special ? null : stopMatcher.push(piece);
+        if (!special) stopMatcher.push(piece);
+        stopSequence = stopMatcher.stopSequence;
         if (endOfGeneration) finishReason = 'eos_token';
         else if (stopSequence !== null) finishReason = 'stop_sequence';
         const last = endOfGeneration || stopSequence !== null || generated.length >= maxNewTokens;

@@ -27,7 +27,7 @@ import type { TrackedAdmission } from './RequestRegistry.js';
 import { requestSignal } from './requestSignal.js';
 import type { ServerContext } from './ServerContext.js';
 import { SseStream } from './SseStream.js';
-import { StopHoldback } from './StopHoldback.js';
+import { StopHoldback } from '../engine/StopHoldback.js';
 import { stoppedEarly } from './stoppedEarly.js';
 
 const errors = Object.fromEntries([400, 401, 403, 404, 413, 415, 422, 424, 429, 500].map((status) => [status, OpenAIErrorResponse]));

@@ -10,6 +10,7 @@ interface Pending<T> {
 }
 
 /**
+ * The one stop-sequence matcher: the engine asks it when to stop, and OpenAI-style encoders use its hold-back.
  * OpenAI's stop semantics over text that grows token by token: the stop sequence and anything after it is
  * never returned, and while streaming, text that may be the start of a stop sequence is held back until
  * the next tokens show whether it is one. (TGI's routes return the stop sequence; the engine stops on it
@@ -20,6 +21,7 @@ export class StopHoldback<T = never> {
   private sent = 0;
   /** Where the first stop sequence begins, once one has appeared. */
   private cut: number | null = null;
+  private found: string | null = null;
   private readonly pending: Pending<T>[] = [];
   private readonly longest: number;
 
@@ -32,6 +34,11 @@ export class StopHoldback<T = never> {
     return this.cut !== null;
   }
 
+  /** The stop sequence that appeared first, once one has. */
+  get stopSequence(): string | null {
+    return this.found;
+  }
+
   /** Appends a token's text (pass '' for special tokens); returns what can be sent now. */
   push(piece: string, value?: T): Released<T> {
     if (this.cut !== null) return { text: '', tokens: [] };
@@ -42,7 +49,10 @@ export class StopHoldback<T = never> {
     let at = -1;
     for (const stop of this.stops) {
       const found = this.text.indexOf(stop, from);
-      if (found !== -1 && (at === -1 || found < at)) at = found;
+      if (found !== -1 && (at === -1 || found < at)) {
+        at = found;
+        this.found = stop;
+      }
     }
     if (at !== -1) {
       this.cut = at;
