@@ -32,4 +32,14 @@ describe('parse', () => {
     expect(parse(GenerateRequest, { inputs: 'Hi', parameters: { temperature: null } })).toEqual({ inputs: 'Hi', parameters: { temperature: null } });
     expect(() => parse(GenerateRequest, { inputs: 'Hi', parameters: { max_new_tokens: '5' } })).toThrow(/`parameters.max_new_tokens` must be integer/);
   });
+
+  it('refuses numbers past the 64-bit range (1e309 parses as Infinity) with a clear message, not "Infinity"', () => {
+    for (const field of ['temperature', 'top_k', 'repetition_penalty', 'top_p', 'max_new_tokens']) {
+      const { message, status } = messageOf(() => parse(GenerateRequest, JSON.parse(`{"inputs":"x","parameters":{"${field}":1e309}}`)));
+      expect(status).toBe(422);
+      expect(message).toBe(`Input validation error: \`parameters.${field}\` is too large: it is beyond the range of a 64-bit number. Send a finite number`);
+      expect(message).not.toMatch(/Infinity/);
+    }
+    expect(messageOf(() => parse(GenerateRequest, { inputs: 'x', parameters: { temperature: -Infinity } })).status).toBe(422);
+  });
 });

@@ -11,6 +11,8 @@ export const ajv = new Ajv({
   allErrors: false,
   verbose: true,
   strict: false,
+  // JSON numbers past the double range (1e309) parse as Infinity: not a number any parameter can take.
+  strictNumbers: true,
   keywords: ['errorMessage', 'example'],
 });
 
@@ -35,6 +37,9 @@ export function describeValidationError(errors: ErrorObject[] | null | undefined
   const allowed = sameField.filter((error) => error.keyword === 'const').map((error) => JSON.stringify(error.params.allowedValue));
   if (allowed.length > 0) return `${path} must be one of ${allowed.join(', ')}`;
   if (first.keyword === 'type') {
+    if (typeof first.data === 'number' && !Number.isFinite(first.data)) {
+      return `${path} is too large: it is beyond the range of a 64-bit number. Send a finite number`;
+    }
     const types = [...new Set(sameField.filter((error) => error.keyword === 'type').map((error) => String(error.params.type)))];
     return `${path} must be ${types.join(' or ')}`;
   }
