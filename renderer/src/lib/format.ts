@@ -18,6 +18,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** "1 token", "2 tokens", "1,024 tokens". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 export const FINISH_REASONS: Record<string, string> = {
   eos_token: 'end of reply',
   length: 'max tokens reached',

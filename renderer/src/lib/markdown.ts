@@ -7,6 +7,7 @@
 import DOMPurify from 'dompurify';
 import { Marked, type Token, type Tokens } from 'marked';
 import { escapeHtml, highlight } from './highlight';
+import { MATH_ATTRIBUTES, MATH_TAGS, mathExtension } from './math';
 
 const SAFE_LINK = /^https?:\/\//i;
 
@@ -15,7 +16,8 @@ let guessLanguages = false;
 
 const marked = new Marked({
   gfm: true,
-  breaks: false,
+  // A single newline is a line break, as in ChatGPT and llama.cpp's web UI: poems, addresses, "Name:" lines.
+  breaks: true,
   renderer: {
     code({ text, lang }: Tokens.Code): string {
       const requested = (lang ?? '').trim().split(/\s+/)[0] ?? '';
@@ -24,7 +26,8 @@ const marked = new Marked({
       return (
         `<div class="code-block"><div class="code-head"><span class="code-lang">${label}</span>` +
         `<button type="button" class="code-copy" data-copy-code aria-label="Copy code">Copy</button></div>` +
-        `<pre><code class="hljs">${html}</code></pre></div>`
+        // Focusable: a long line scrolls sideways, and keyboard users must be able to scroll it too.
+        `<pre tabindex="0"><code class="hljs">${html}</code></pre></div>`
       );
     },
     // Raw HTML from the model is shown, never interpreted.
@@ -37,6 +40,7 @@ const marked = new Marked({
     },
   },
 });
+marked.use(mathExtension);
 
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   if (node.tagName === 'A') {
@@ -54,8 +58,10 @@ const PURIFY_CONFIG = {
   ALLOWED_TAGS: [
     'a', 'b', 'blockquote', 'br', 'button', 'code', 'del', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i',
     'input', 'li', 'ol', 'p', 'pre', 's', 'span', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul',
+    ...MATH_TAGS,
   ],
-  ALLOWED_ATTR: ['href', 'title', 'class', 'type', 'checked', 'disabled', 'start', 'align', 'aria-label', 'data-copy-code', 'target', 'rel'],
+  // `style` and the rest of MATH_ATTRIBUTES come only from KaTeX: the model's own HTML is escaped before this.
+  ALLOWED_ATTR: ['href', 'title', 'class', 'type', 'checked', 'disabled', 'start', 'align', 'aria-label', 'data-copy-code', 'target', 'rel', ...MATH_ATTRIBUTES],
   ALLOW_DATA_ATTR: false,
 };
 

@@ -2,7 +2,7 @@ import { HttpBridge, type ConnectionState } from '../bridge';
 import { describeError, type ErrorNotice } from '../bridge/errors';
 import type { AppStatus, Bridge } from '../bridge/types';
 
-export type ModelPhase = 'starting' | 'loading' | 'ready' | 'generating' | 'error';
+export type ModelPhase = 'starting' | 'offline' | 'loading' | 'ready' | 'generating' | 'error';
 
 /** Brook as the window sees it: the model, the endpoint, the connection to Brook itself. */
 export class AppState {
@@ -12,6 +12,8 @@ export class AppState {
   modelError = $state<ErrorNotice | null>(null);
 
   readonly phase = $derived.by<ModelPhase>(() => {
+    // The last status is stale once Brook stopped answering: say so rather than "Ready".
+    if (this.connection === 'reconnecting') return 'offline';
     const model = this.status?.model;
     if (!model) return 'starting';
     if (model.state === 'loading') return 'loading';

@@ -17,6 +17,8 @@ export class ChatState {
   error = $state<ErrorNotice | null>(null);
   /** The composer's text, kept across conversations switches only for the new chat. */
   draft = $state('');
+  /** A message written while a reply streams: sent as soon as that reply ends (Enter while streaming queues). */
+  queued = $state<string | null>(null);
 
   readonly live: LiveReplies;
 
@@ -42,6 +44,7 @@ export class ChatState {
   }
 
   async open(conversationId: string): Promise<void> {
+    if (conversationId !== this.conversation?.id) this.unqueue();
     const opening = ++this.opening;
     this.loading = true;
     this.error = null;
@@ -62,6 +65,7 @@ export class ChatState {
   }
 
   newChat(): void {
+    this.unqueue();
     this.opening++;
     this.conversation = null;
     this.error = null;
@@ -112,6 +116,30 @@ export class ChatState {
     });
   }
 
+  /** Keeps a message to send when the reply on screen ends; replaces one queued before. */
+  queue(content: string): void {
+    const text = content.trim();
+    if (text) this.queued = text;
+  }
+
+  /** Takes the queued message back into the composer (before what is there), to edit it or drop it. */
+  unqueue(): void {
+    if (this.queued === null) return;
+    this.draft = this.draft.trim() ? `${this.queued}\n${this.draft}` : this.queued;
+    this.queued = null;
+  }
+
+  /** Sends the queued message if nothing is generating any more. */
+  private flushQueue(): void {
+    const text = this.queued;
+    if (text === null || this.busy || !this.conversation) return;
+    this.queued = null;
+    void this.send(text).then((sent) => {
+      // Not sent: back where the user can see it and try again.
+      if (!sent) this.draft = this.draft.trim() ? `${text}\n${this.draft}` : text;
+    });
+  }
+
   async stop(): Promise<void> {
     const conversation = this.conversation;
     if (!conversation || this.stopping) return;
@@ -134,6 +162,8 @@ export class ChatState {
     try {
       const updated = await this.bridge.selectBranch(conversation.id, messageId);
       if (this.conversation?.id === updated.id) this.conversation = this.reconcile(updated);
+      // The list's preview is the last message of the version on screen now.
+      void this.list.refresh();
     } catch (error) {
       this.error = describeError(error);
     }
@@ -199,6 +229,8 @@ export class ChatState {
       return false;
     } finally {
       this.submitting = false;
+      // A reply that ended while its command was still answering leaves the queue to this point.
+      queueMicrotask(() => this.flushQueue());
     }
   }
 
@@ -221,6 +253,9 @@ export class ChatState {
   private finished(conversationId: string, message: Message): void {
     if (this.conversation?.id === conversationId && this.conversation.messages[message.id]) {
       this.conversation = withMessages(this.conversation, [message], false);
+      // A failed reply would fail the queued message too (e.g. the context is full): give it back instead.
+      if (message.status === 'error') this.unqueue();
+      else queueMicrotask(() => this.flushQueue());
     }
     this.list.refreshSoon();
   }

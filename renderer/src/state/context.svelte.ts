@@ -1,4 +1,5 @@
 import { getContext, setContext } from 'svelte';
+import { MediaQuery } from 'svelte/reactivity';
 import type { AppState } from './app.svelte';
 import type { ChatState } from './chat.svelte';
 import type { ConversationsState } from './conversations.svelte';
@@ -19,10 +20,52 @@ export interface Brook {
 
 export type SidePanel = 'settings' | 'endpoint';
 
+/** Below this width the sidebar is a drawer over the chat and the header's tools fold into a menu. */
+export const NARROW_QUERY = '(max-width: 760px)';
+/** Below this width the side panels (settings, Local API) lie over the chat instead of squeezing it. */
+export const COMPACT_QUERY = '(max-width: 1100px)';
+
 /** Which panels are open. One side panel at a time: chat settings or the Local API panel. */
 export class UiState {
+  readonly narrowQuery = new MediaQuery(NARROW_QUERY);
+  readonly compactQuery = new MediaQuery(COMPACT_QUERY);
+
   panel = $state<SidePanel | null>(null);
   modelOpen = $state(false);
+  /** A user message to open for editing (asked from its failed reply). */
+  editRequest = $state<string | null>(null);
+  /** The sidebar as a drawer over the chat, on narrow windows (wide ones use prefs.sidebarOpen). */
+  drawerOpen = $state(false);
+
+  constructor(private readonly prefs: PrefsState) {}
+
+  get narrow(): boolean {
+    return this.narrowQuery.current;
+  }
+
+  /** Panels lie over the chat (with a backdrop) rather than beside it. */
+  get overlayPanels(): boolean {
+    return this.compactQuery.current;
+  }
+
+  /** The sidebar is on screen: a drawer on narrow windows (closed until asked for), a column otherwise. */
+  get sidebarVisible(): boolean {
+    return this.narrow ? this.drawerOpen : this.prefs.sidebarOpen;
+  }
+
+  toggleSidebar(): void {
+    if (this.narrow) this.drawerOpen = !this.drawerOpen;
+    else this.prefs.toggleSidebar();
+  }
+
+  /** Esc: closes what is open on top, most recent first; false when nothing was. */
+  closeTop(): boolean {
+    if (this.modelOpen) this.modelOpen = false;
+    else if (this.panel !== null) this.panel = null;
+    else if (this.narrow && this.drawerOpen) this.drawerOpen = false;
+    else return false;
+    return true;
+  }
 
   get settingsOpen(): boolean {
     return this.panel === 'settings';
