@@ -4,7 +4,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { ModelHost } from '../ModelHost.js';
 import { compile } from '../wire/validator.js';
 import { currentCaller, trackCallers } from './currentCaller.js';
-import { registerErrorHandling } from './errorHandling.js';
+import { CONNECTIONS_CHECKING_INTERVAL_MS, HEADERS_TIMEOUT_MS, MAX_HEADER_BYTES, REQUEST_TIMEOUT_MS } from './clientLimits.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errorHandling.js';
 import { openaiRoutes } from './openaiRoutes.js';
 import { RequestRegistry } from './RequestRegistry.js';
 import { isLoopbackHostname, registerRequestGuards } from './requestGuards.js';
@@ -56,13 +57,16 @@ export async function startServer(host: ModelHost, options: ServerOptions): Prom
   }
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
-    // Slow or stalled clients: the whole request must arrive within 30 s.
-    requestTimeout: 30_000,
+    // Slow or stalled clients: the headers must arrive within 10 s, the whole request within 30 s, checked every second.
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS, maxHeaderSize: MAX_HEADER_BYTES },
+    // What Node or Fastify refuse before a route sees it still gets Brook's error shape.
+    clientErrorHandler,
+    frameworkErrors,
     // On close, idle keep-alive sockets go at once; open streams get to send their last event (see close()).
     forceCloseConnections: 'idle',
     logger: false,
   });
-  app.server.headersTimeout = 10_000;
   app.setValidatorCompiler(({ schema }) => compile(schema as Parameters<typeof compile>[0]));
   // Only JSON bodies: a text/plain body gets 415 with a hint instead of a confusing schema error.
   app.removeContentTypeParser('text/plain');
