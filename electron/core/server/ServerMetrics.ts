@@ -61,11 +61,16 @@ export class ServerMetrics {
     });
   }
 
-  /** Counts every HTTP response by route and status, streams included. */
+  /**
+   * Counts every HTTP response by route and status, streams included. A response cut off before its end (the
+   * client went away, or stopped reading and was dropped) counts as 499, nginx's "client closed request",
+   * whatever status it had begun with.
+   */
   countResponses(app: FastifyInstance): void {
     app.addHook('onRequest', async (request, reply) => {
       reply.raw.once('close', () => {
-        this.responses.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.raw.statusCode) });
+        const status = reply.raw.writableFinished ? String(reply.raw.statusCode) : '499';
+        this.responses.inc({ route: request.routeOptions.url ?? 'unmatched', status });
       });
     });
   }
