@@ -11,6 +11,7 @@ import {
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaModel,
+  type ControlledEvaluateInputItem,
   type Token,
 } from 'node-llama-cpp';
 import { PromptTooLongError, validationError } from '../errors.js';
@@ -43,6 +44,13 @@ export interface PreparedGeneration {
   topNTokens: number;
 }
 
+/** One decoded token: the one chosen, its log-probability and, when asked for, the top candidates' (in order). */
+interface DecodedStep {
+  id: Token;
+  logprob: number;
+  top?: [Token, number][];
+}
+
 /** Most new tokens given to a request that does not say how many it wants. */
 const DEFAULT_MAX_NEW_TOKENS = 1024;
 /** Tokens the repetition and frequency penalties look back on. */
@@ -71,6 +79,7 @@ export class Engine {
       const context = await model.createContext({ sequences: options.sequences, contextSize, threads });
       const sequences = Array.from({ length: options.sequences }, () => context.getSequence());
       const info: ModelInfo = {
+        backend: 'local',
         id: basename(options.modelPath).replace(/\.gguf$/i, ''),
         path: options.modelPath,
         sizeBytes: statSync(options.modelPath).size,
@@ -155,11 +164,7 @@ export class Engine {
     const detokenizer = new IncrementalDetokenizer(this.model, tokens);
     const stopMatcher = new StopHoldback(prepared.stop);
     const penaltyWindow = () => (generated.length >= PENALTY_WINDOW ? generated.slice(-PENALTY_WINDOW) : [...tokens.slice(generated.length - PENALTY_WINDOW), ...generated]);
-    const iterator = sequence.evaluateWithMetadata(
-      tokens.slice(reused),
-      { confidence: true, probabilities: plan.needsProbabilities || topNTokens > 0 },
-      { ...plan.evaluateOptions(penaltyWindow), yieldEogToken: true },
-    );
+    const decode = (input: Token[]) => this.decodeStep(sequence, input, plan, topNTokens, penaltyWindow);
 
     let text = '';
     let finishReason: FinishReason = 'length';
@@ -168,26 +173,16 @@ export class Engine {
     let cancelled = signal.aborted;
     // The decode of the next token starts before this token's event is handed on, so the time the consumer
     // takes (framing, writing to the socket) overlaps the model's work instead of adding to it.
-    let next: Promise<IteratorResult<{ token: Token; confidence?: number }>> | null = cancelled ? null : iterator.next();
+    let next: Promise<DecodedStep> | null = cancelled ? null : decode(tokens.slice(reused));
     try {
       while (next) {
         const step = await next;
         next = null;
-        if (step.done) break;
         if (signal.aborted) {
           cancelled = true;
           break;
         }
-        const { probabilities } = step.value as { probabilities?: Map<Token, number> };
-        let id = step.value.token;
-        let probability: number | undefined = step.value.confidence;
-        // Typical sampling is done here: the token chosen replaces the one llama.cpp sampled.
-        let replacement: Token | undefined;
-        if (plan.needsProbabilities && probabilities) {
-          id = plan.sampleTypical(probabilities);
-          probability = probabilities.get(id);
-          replacement = id;
-        }
+        const { id } = step;
         generated.push(id);
         if (generated.length === 1) firstTokenMs = performance.now() - started;
 
@@ -200,14 +195,9 @@ export class Engine {
         if (endOfGeneration) finishReason = 'eos_token';
         else if (stopSequence !== null) finishReason = 'stop_sequence';
         const last = endOfGeneration || stopSequence !== null || generated.length >= maxNewTokens;
-        const event: TokenEvent = {
-          type: 'token',
-          index: generated.length,
-          token: { id, text: piece, logprob: probability != null ? Math.log(probability) : null, special },
-          last,
-        };
-        if (topNTokens > 0 && probabilities) event.topTokens = this.topTokens(probabilities, topNTokens);
-        if (!last) next = iterator.next(replacement);
+        const event: TokenEvent = { type: 'token', index: generated.length, token: { id, text: piece, logprob: step.logprob, special }, last };
+        if (step.top) event.topTokens = step.top.map(([topId, logprob]) => this.describeToken(topId, logprob));
+        if (!last) next = decode([id]);
         yield event;
         if (last) break;
         // Aborted while the event was handled: the token being decoded is dropped, the sequence is free.
@@ -217,7 +207,6 @@ export class Engine {
     } finally {
       // A decode still running (aborted meanwhile) finishes before the sequence is handed back.
       await next?.catch(() => undefined);
-      await iterator.return(undefined);
     }
     const generationMs = performance.now() - started;
     yield {
@@ -233,14 +222,56 @@ export class Engine {
     };
   }
 
-  private topTokens(probabilities: Map<Token, number>, count: number): GeneratedToken[] {
-    const top: GeneratedToken[] = [];
-    for (const [id, probability] of probabilities) {
-      if (top.length === count) break;
-      const special = this.model.isSpecialToken(id);
-      top.push({ id, text: this.model.detokenize([id], special), logprob: Math.log(probability), special });
+  /**
+   * Evaluates `input` on `sequence` and picks the token after it, with its log-probability: one decode.
+   *
+   * The log-probability comes from the logit of the chosen token, the highest logit and the sum of
+   * exp(logit − highest) over the candidates the sampler kept — exactly what node-llama-cpp's `probabilities`
+   * would give for that token, without its `confidence`, which sorts the whole vocabulary on every token
+   * (a third of the throughput on small models). The top candidates are asked for only when they are needed:
+   * for `top_n_tokens`, and when sampling (the sampler's top-k step has sorted the candidates already, so
+   * the highest one costs nothing). Typical sampling needs the whole distribution and asks for it.
+   */
+  private async decodeStep(sequence: LlamaContextSequence, input: Token[], plan: SamplingPlan, topN: number, punish: () => Token[]): Promise<DecodedStep> {
+    const whole = plan.needsProbabilities;
+    const includeTop = plan.sampling || topN > 0 ? Math.max(topN, 1) : 0;
+    const options = plan.stepOptions(punish);
+    const lastIndex = input.length - 1;
+    const items: ControlledEvaluateInputItem[] = input.slice(0, lastIndex);
+    items.push([
+      input[lastIndex]!,
+      {
+        generateNext: whole
+          ? { token: true, probabilities: true, options }
+          : { token: true, logits: { filter: { tokens: [], includeSelected: true, includeTop } }, totalLogitWeight: true, options },
+      },
+    ]);
+    const results = await sequence.controlledEvaluate(items);
+    const result = results[lastIndex]?.next;
+    if (result?.token == null) throw new Error('The model gave no next token; the sequence may have been disposed. Try the request again.');
+
+    if (whole) {
+      const probabilities = result.probabilities!;
+      // Typical sampling is done here: the token chosen replaces the one llama.cpp sampled.
+      const id = plan.sampleTypical(probabilities);
+      const top = topN > 0 ? [...take(probabilities, topN)].map(([token, probability]): [Token, number] => [token, Math.log(probability)]) : undefined;
+      return { id, logprob: Math.log(probabilities.get(id) ?? 0), top };
     }
-    return top;
+    const logits = result.logits!;
+    const id = result.token;
+    // Greedy picks the highest logit, so the chosen one is the maximum; otherwise the top one came along.
+    let highest = -Infinity;
+    for (const logit of logits.values()) highest = Math.max(highest, logit);
+    const logNormalizer = highest + Math.log(result.totalLogitWeight!);
+    const logprob = (token: Token) => logits.get(token)! - logNormalizer;
+    // The top candidates come first, in the sampler's order; the chosen token follows them when it is not one.
+    const top = topN > 0 ? [...take(logits, topN)].map(([token]): [Token, number] => [token, logprob(token)]) : undefined;
+    return { id, logprob: logprob(id), top };
+  }
+
+  private describeToken(id: Token, logprob: number): GeneratedToken {
+    const special = this.model.isSpecialToken(id);
+    return { id, text: this.model.detokenize([id], special), logprob, special };
   }
 
   async dispose(): Promise<void> {
@@ -258,6 +289,16 @@ async function loadLlama(gpu: 'auto' | false): Promise<Llama> {
     return await getLlama({ ...options, gpu: 'auto' });
   } catch {
     return getLlama({ ...options, gpu: false });
+  }
+}
+
+/** The first `count` entries of a map, in its order. */
+function* take<K, V>(map: Map<K, V>, count: number): Generator<[K, V]> {
+  if (count <= 0) return;
+  let taken = 0;
+  for (const entry of map) {
+    yield entry;
+    if (++taken === count) return;
   }
 }
 

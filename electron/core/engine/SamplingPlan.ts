@@ -1,5 +1,8 @@
-import type { SequenceEvaluateOptions, Token } from 'node-llama-cpp';
+import type { ControlledEvaluateInputItem, Token } from 'node-llama-cpp';
 import type { GenerateParameters } from '../wire/tgi.js';
+
+/** The sampler options `controlledEvaluate` takes for one step (node-llama-cpp does not name the type). */
+export type StepSamplerOptions = NonNullable<NonNullable<Extract<ControlledEvaluateInputItem, unknown[]>[1]['generateNext']>['options']>;
 
 /**
  * How one request picks its tokens, resolved from TGI's parameters with TGI's rules: greedy unless
@@ -21,8 +24,12 @@ export class SamplingPlan {
     this.random = mulberry32(this.seed ?? 0);
   }
 
-  /** Options for node-llama-cpp's sampler; `punish` gives the tokens the penalties look at. */
-  evaluateOptions(punish: () => Token[]): SequenceEvaluateOptions {
+  /**
+   * Sampler options for one decoding step; `punish` gives the tokens the penalties look at. Every step gets a
+   * fresh sampler (node-llama-cpp's `controlledEvaluate` makes one per call), so a sampled request draws each
+   * step's seed from its own seeded PRNG: the same seed still gives the same text.
+   */
+  stepOptions(punish: () => Token[]): StepSamplerOptions {
     const p = this.parameters;
     const repetition = p.repetition_penalty ?? 1;
     const frequency = p.frequency_penalty ?? 0;
@@ -36,7 +43,7 @@ export class SamplingPlan {
       topK: p.top_k ?? 0,
       topP: p.top_p ?? 1,
       minP: 0,
-      seed: this.seed ?? undefined,
+      seed: Math.floor(this.random() * 2 ** 32),
       repeatPenalty,
     };
   }
