@@ -1,11 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 
 export interface GuardOptions {
   /** The port the server listens on; a Host header must name it. */
   port: () => number;
-  /** A non-loopback hostname the server was explicitly told to listen on, also accepted in Host. */
+  /**
+   * The address the server listens on, also accepted in Host; for a wildcard (0.0.0.0, ::) every address of
+   * this machine's network interfaces is.
+   */
   hostname: string;
   /** Browser origins allowed to call the API (exact match, e.g. http://localhost:5173). */
   corsAllowOrigins: readonly string[];
@@ -31,10 +35,7 @@ export function registerRequestGuards(app: FastifyInstance, options: GuardOption
   app.addHook('onRequest', async (request) => {
     const host = request.headers.host;
     if (!host || !isAllowedHost(host, options)) {
-      throw new ApiError(
-        'forbidden',
-        `Host "${host ?? ''}" is not allowed: Brook answers only requests addressed to 127.0.0.1, localhost or [::1] on port ${options.port()}.`,
-      );
+      throw new ApiError('forbidden', `Host "${host ?? ''}" is not allowed: Brook answers only requests addressed to ${allowedHostsText(options)}.`);
     }
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== `http://${host}` && !options.corsAllowOrigins.includes(origin)) {
@@ -57,7 +58,60 @@ function isAllowedHost(host: string, options: GuardOptions): boolean {
   if (!match) return false;
   const [, name = '', port = '80'] = match;
   if (Number(port) !== options.port()) return false;
-  return isLoopbackHostname(name) || name.toLowerCase() === options.hostname.toLowerCase();
+  return isAllowedHostName(name, options.hostname);
+}
+
+/**
+ * Whether a Host header's name (without the port) may reach a server listening on `listening`: a loopback
+ * name, the listening address itself, or, when that is a wildcard (0.0.0.0, ::), one of this machine's
+ * interface addresses. Anything else is a name Brook was not told about, as in DNS rebinding.
+ */
+export function isAllowedHostName(name: string, listening: string, interfaces: ReturnType<typeof networkInterfaces> = networkInterfaces()): boolean {
+  const host = canonicalHost(name);
+  if (host === null) return false;
+  if (isLoopbackHostname(host)) return true;
+  const listeningOn = canonicalHost(listening);
+  // A wildcard is no one's address (browsers send 0.0.0.0 to this machine: the "0.0.0.0 day" attack).
+  if (listeningOn === '0.0.0.0' || listeningOn === '::') return wildcardAddresses(listeningOn, interfaces).includes(host);
+  return host === listeningOn;
+}
+
+/** The addresses a wildcard listening address stands for (none for a specific address). */
+function wildcardAddresses(listening: string, interfaces: ReturnType<typeof networkInterfaces>): string[] {
+  const wildcard = canonicalHost(listening);
+  if (wildcard !== '0.0.0.0' && wildcard !== '::') return [];
+  // Listening on :: takes IPv4 connections too (dual stack); 0.0.0.0 only IPv4.
+  return Object.values(interfaces)
+    .flat()
+    .filter((address) => address !== undefined && (wildcard === '::' || address.family === 'IPv4'))
+    .map((address) => canonicalHost(address!.address))
+    .filter((address): address is string => address !== null);
+}
+
+/** A host name or address in one spelling (lower case, IPv6 compressed, no brackets), or null if it is not one. */
+function canonicalHost(name: string): string | null {
+  const bare = name.replace(/^\[(.*)\]$/, '$1');
+  if (bare.includes(':')) {
+    if (!/^[0-9a-f:.]+$/i.test(bare)) return null;
+  } else if (!/^[a-z0-9.-]+$/i.test(bare)) {
+    return null;
+  }
+  try {
+    return new URL(`http://${bare.includes(':') ? `[${bare}]` : bare}/`).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return null;
+  }
+}
+
+function allowedHostsText(options: GuardOptions): string {
+  const port = options.port();
+  const loopback = `127.0.0.1, localhost or [::1] on port ${port}`;
+  if (isLoopbackHostname(options.hostname)) {
+    return `${loopback}. To take requests from other machines, start Brook with --hostname 0.0.0.0 (or this machine's address) and --api-key`;
+  }
+  const wildcard = wildcardAddresses(options.hostname, networkInterfaces()).filter((address) => !isLoopbackHostname(address));
+  const others = wildcard.length > 0 ? wildcard.map((address) => (address.includes(':') ? `[${address}]` : address)).join(', ') : options.hostname;
+  return `${loopback}, or ${others} on port ${port}. To reach Brook by another name, start it with --hostname set to that name`;
 }
 
 function routePath(request: FastifyRequest): string {
