@@ -34,6 +34,8 @@ export class UiState {
   modelOpen = $state(false);
   /** A user message to open for editing (asked from its failed reply). */
   editRequest = $state<string | null>(null);
+  /** What the screen reader's polite live region says now (Announcer.svelte). */
+  announcement = $state('');
   /** The sidebar as a drawer over the chat, on narrow windows (wide ones use prefs.sidebarOpen). */
   drawerOpen = $state(false);
 
@@ -56,6 +58,14 @@ export class UiState {
   toggleSidebar(): void {
     if (this.narrow) this.drawerOpen = !this.drawerOpen;
     else this.prefs.toggleSidebar();
+  }
+
+  /** Says something to screen-reader users (politely: after what they are hearing now). */
+  announce(text: string): void {
+    // Cleared first, so the same words twice ("Copied", "Copied") are announced twice.
+    this.announcement = '';
+    const words = text.trim();
+    if (words) queueMicrotask(() => (this.announcement = words));
   }
 
   /** Esc: closes what is open on top, most recent first; false when nothing was. */
