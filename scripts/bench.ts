@@ -1,122 +1,211 @@
-// `npm run bench`: the cost of the SSE endpoint over the raw engine, for one prompt, measured in one run.
-// The raw engine runs in this process; the endpoint is `npm run serve`'s server in a child process, read by
-// a streaming client here. Runs alternate (engine, endpoint, engine, …) so both see the same machine state.
-// Then the window: frames longer than 50 ms while a 1,000-token reply renders (scripts/benchWindow.ts).
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { availableParallelism } from 'node:os';
+// `npm run bench [-- --json]`: Brook's speed next to llama.cpp's own `llama-server` on the same model, machine
+// and threads, measured in one run with the paths taking turns round by round (each round in another order),
+// so all of them see the same machine state. Prints one table (or, with --json, one object) with:
+//   - one stream: the bare node-llama-cpp loop, Brook's engine, the SSE endpoint (TGI and OpenAI routes), the
+//     window's path (ChatService, as the IPC handlers call it) and llama-server: tokens/s and time to first
+//     token, each as a ratio to llama-server;
+//   - aggregate tokens/s of 1, 2, 4 and 8 concurrent streams against llama-server with as many slots;
+//   - time to first token of a 1,500-token chat, cold, as a follow-up turn and as a regenerate;
+//   - the window's longest frame while a 1,000-token reply streams (scripts/benchWindow.ts).
+// llama-server is built once from the llama.cpp source node-llama-cpp ships (scripts/llamaServer.ts); where it
+// cannot be built, its column is reported as skipped, with the reason.
+//
+// Environment: BENCH_ROUNDS (default 3), BENCH_TOKENS (new tokens per run, default 200), BENCH_THREADS
+// (default: Brook's own default), BENCH_STREAMS (default 1,2,4,8), BENCH_WINDOW=0 skips the window,
+// BENCH_REFERENCE=0 skips llama-server (and its build).
+// Progress goes to stderr; stdout carries only the table or the JSON.
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem, type, release, arch } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Brook } from '../electron/core/Brook.js';
 import { bundledModelPath } from '../electron/core/bundledModel.js';
+import { parseConfig } from '../electron/core/config.js';
+import { defaultThreads } from '../electron/core/engine/defaultThreads.js';
 import { Engine } from '../electron/core/engine/Engine.js';
-import { readSse } from '../electron/core/testing/readSse.js';
-import type { GenerationRequest } from '../electron/core/wire/generation.js';
-import { benchWindow, formatWindowBench } from './benchWindow.js';
+import { bareLoop, engineRun, openAIStream, tgiStream, tokensPerSecond, windowPath, type StreamRun } from './benchClients.js';
+import { FOLLOW_UP, PROMPTS, chatPrompt, longConversation } from './benchPrompts.js';
+import { PATHS, evaluateGoals, formatReport, type BenchReport, type Concurrency, type LongPromptCase, type Machine, type SinglePath } from './benchReport.js';
+import { benchWindow } from './benchWindow.js';
+import { startBrookServer, type RunningBrookServer } from './brookServer.js';
+import { ensureLlamaServer, startLlamaServer, type RunningLlamaServer } from './llamaServer.js';
 
-// Two prompts that differ from their first token, alternated round by round: neither side can reuse the
-// previous round's cached prefix, so both pay the full prefill every time.
-const PROMPTS = ['Once upon a time, in a small village by the sea, there lived an old fisherman who', 'In the year 2150, the first colony ship to leave the solar system carried'];
-const NEW_TOKENS = 200;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
-/** CPU threads of both the engine and the server (default: the machine's cores, as Brook uses). */
-const THREADS = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : availableParallelism();
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const NEW_TOKENS = Number(process.env.BENCH_TOKENS ?? 200);
+const THREADS = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : defaultThreads();
+const STREAMS = (process.env.BENCH_STREAMS ?? '1,2,4,8').split(',').map(Number);
+/** Tokens per sequence: the 1,500-token chat, its follow-up and their replies fit. */
+const CONTEXT_SIZE = 2048;
+const LONG_PROMPT_TOKENS = 1500;
+/** Tokens generated per run of the long-prompt cases: only the first one is timed. */
+const LONG_PROMPT_REPLY = 16;
+const JSON_OUTPUT = process.argv.includes('--json');
 
-interface Run {
-  firstTokenMs: number;
-  /** Generated tokens per second after the first token (the decode rate). */
-  tokensPerSecond: number;
-  text: string;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const median = (values: number[]) => {
+  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+};
+/** `items` starting at `offset`, wrapping around: round r runs the paths in another order than round r − 1. */
+/** The raw-text prompt of a round (the warm-up uses the last one). */
+const prompt = (round: number) => PROMPTS[round % PROMPTS.length]!;
+const rotate = <T>(items: readonly T[], offset: number) => items.map((_, i) => items[(i + offset) % items.length]!);
+
+function machine(): Machine {
+  const nodeLlamaCpp = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8')) as { version: string };
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    cores: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    os: `${type()} ${release()} ${arch()}`,
+    node: process.version,
+    nodeLlamaCpp: nodeLlamaCpp.version,
+  };
 }
 
-async function rawEngine(engine: Engine, prompt: string): Promise<Run> {
-  const request: GenerationRequest = { prompt: { text: prompt }, parameters: { max_new_tokens: NEW_TOKENS } };
-  const started = performance.now();
-  const prepared = engine.prepare(request);
-  const sequence = engine.sequences[0]!;
-  let first = 0;
-  let lastAt = 0;
-  let text = '';
-  for await (const event of engine.run(prepared, sequence, new AbortController().signal)) {
-    if (event.type !== 'token') continue;
-    lastAt = performance.now() - started;
-    if (event.index === 1) first = lastAt;
-    text += event.token.text;
+type Runner = (round: number) => Promise<StreamRun>;
+
+/** One stream per path, the paths taking turns: a warm-up run each, then ROUNDS rounds. */
+async function singleStream(paths: [string, Runner][]): Promise<SinglePath[]> {
+  const runs = new Map<string, StreamRun[]>(paths.map(([name]) => [name, []]));
+  log(`One stream: ${paths.length} paths, a warm-up and ${ROUNDS} rounds each…`);
+  for (const [, run] of paths) await run(PROMPTS.length - 1);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, run] of rotate(paths, round)) runs.get(name)!.push(await run(round));
+    log(`  round ${round + 1}/${ROUNDS} done`);
   }
-  return { firstTokenMs: first, tokensPerSecond: ((NEW_TOKENS - 1) * 1000) / (lastAt - first), text };
-}
-
-async function endpoint(url: string, prompt: string): Promise<Run> {
-  const started = performance.now();
-  const response = await fetch(`${url}/generate_stream`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ inputs: prompt, parameters: { max_new_tokens: NEW_TOKENS } }),
+  return paths.map(([name]) => {
+    const done = runs.get(name)!;
+    return { path: name, tokensPerSecond: median(done.map(tokensPerSecond)), firstTokenMs: median(done.map((run) => run.firstTokenMs)), tokens: median(done.map((run) => run.tokens)) };
   });
-  const { events } = await readSse(response, started);
-  const frames = events.map((event) => JSON.parse(event.data) as { token: { text: string } });
-  const first = events[0]!.at;
-  const last = events.at(-1)!.at;
-  return { firstTokenMs: first, tokensPerSecond: ((frames.length - 1) * 1000) / (last - first), text: frames.map((frame) => frame.token.text).join('') };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** `streams` requests at once, each with its own prompt: all their tokens per second of wall time. */
+async function aggregate(url: string, streams: number, round: number): Promise<number> {
+  const started = performance.now();
+  const runs = await Promise.all(Array.from({ length: streams }, (_, i) => openAIStream(url, PROMPTS[(round * streams + i) % PROMPTS.length]!, NEW_TOKENS)));
+  const wallMs = performance.now() - started;
+  return (runs.reduce((sum, run) => sum + run.tokens, 0) * 1000) / wallMs;
+}
+
+async function concurrencyLevel(streams: number, brook: RunningBrookServer, reference: RunningLlamaServer | null): Promise<Concurrency> {
+  const brookRates: number[] = [];
+  const referenceRates: number[] = [];
+  const rounds = Math.max(1, Math.ceil(ROUNDS / 2));
+  await aggregate(brook.url, streams, rounds);
+  if (reference) await aggregate(reference.url, streams, rounds);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? (['brook', 'reference'] as const) : (['reference', 'brook'] as const);
+    for (const who of order) {
+      if (who === 'brook') brookRates.push(await aggregate(brook.url, streams, round));
+      else if (reference) referenceRates.push(await aggregate(reference.url, streams, round));
+    }
+  }
+  log(`  ${streams} streams: Brook ${median(brookRates).toFixed(1)}, llama-server ${reference ? median(referenceRates).toFixed(1) : '—'} tokens/s`);
+  return { streams, brook: median(brookRates), reference: reference ? median(referenceRates) : null };
+}
+
+/** A cold 1,500-token chat, then a follow-up turn, then a regenerate of that turn's reply: first-token times. */
+async function longPrompt(url: string, messages: ReturnType<typeof longConversation>): Promise<Record<LongPromptCase['case'], number>> {
+  const cold = await openAIStream(url, messages, LONG_PROMPT_REPLY);
+  const followUpMessages = [...messages, { role: 'assistant' as const, content: cold.text }, { role: 'user' as const, content: FOLLOW_UP }];
+  const followUp = await openAIStream(url, followUpMessages, LONG_PROMPT_REPLY);
+  const regenerate = await openAIStream(url, followUpMessages, LONG_PROMPT_REPLY);
+  return { cold: cold.firstTokenMs, 'follow-up': followUp.firstTokenMs, regenerate: regenerate.firstTokenMs };
+}
 
 async function main(): Promise<void> {
   const modelPath = bundledModelPath();
-  const server = spawn(process.execPath, ['--import', 'tsx', 'electron/cli.ts', '--port', '0', '--parallel', '1', '--context-size', '2048', '--threads', String(THREADS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  server.stdout.setEncoding('utf8');
-  const url = await new Promise<string>((resolve, reject) => {
-    server.stdout.on('data', (chunk: string) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match && output.includes('Model ready')) resolve(match[1]!);
-    });
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  const engine = await Engine.load({ modelPath, sequences: 1, contextSize: 2048, threads: THREADS });
-  console.log(`Model ${engine.info.id} on ${engine.info.gpu || 'CPU'}, ${engine.info.threads} threads; ${NEW_TOKENS} new tokens, greedy, ${ROUNDS} rounds each.`);
+  const built = process.env.BENCH_REFERENCE === '0' ? { skipped: 'BENCH_REFERENCE=0' } : await ensureLlamaServer(log);
+  const referenceSkipped = 'skipped' in built ? built.skipped : null;
+  if (referenceSkipped) log(`llama-server: skipped — ${referenceSkipped}`);
+  const startReference = (parallel: number) => ('path' in built ? startLlamaServer({ modelPath, threads: THREADS, parallel, ctxSize: CONTEXT_SIZE, binary: built.path }) : Promise.resolve(null));
 
-  // Warm-up: the first run of each pays one-off costs (page cache, allocations).
-  await rawEngine(engine, PROMPTS[1]!);
-  await endpoint(url, PROMPTS[1]!);
-  const raw: Run[] = [];
-  const sse: Run[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const prompt = PROMPTS[round % 2]!;
-    // Which goes first alternates too, so neither always runs on a machine just warmed by the other.
-    if (round % 4 < 2) {
-      raw.push(await rawEngine(engine, prompt));
-      sse.push(await endpoint(url, prompt));
-    } else {
-      sse.push(await endpoint(url, prompt));
-      raw.push(await rawEngine(engine, prompt));
+  log(`Loading: Brook's engine and window path here, Brook's server and llama-server in child processes (${THREADS} threads each)…`);
+  const engine = await Engine.load({ modelPath, sequences: 1, contextSize: CONTEXT_SIZE, threads: THREADS });
+  const windowDataDir = mkdtempSync(join(tmpdir(), 'brook-bench-window-path-'));
+  const windowConfig = parseConfig(['--data-dir', windowDataDir, '--parallel', '1', '--threads', String(THREADS), '--context-size', String(CONTEXT_SIZE)]);
+  if (windowConfig === 'help') throw new Error('unreachable');
+  const { brook: windowBrook, modelLoaded } = await Brook.start(windowConfig, { serve: false });
+  await modelLoaded;
+  let brookServer = await startBrookServer({ threads: THREADS, parallel: 1, contextSize: CONTEXT_SIZE });
+  let reference = await startReference(1);
+
+  const sequence = engine.sequences[0]!;
+  const paths: [string, Runner][] = [
+    [PATHS.bare, (round) => bareLoop(engine, sequence, prompt(round), NEW_TOKENS)],
+    [PATHS.engine, (round) => engineRun(engine, sequence, prompt(round), NEW_TOKENS)],
+    [PATHS.tgi, (round) => tgiStream(brookServer.url, prompt(round), NEW_TOKENS)],
+    [PATHS.openai, (round) => openAIStream(brookServer.url, prompt(round), NEW_TOKENS)],
+    [PATHS.window, (round) => windowPath(windowBrook, chatPrompt(round), NEW_TOKENS)],
+  ];
+  if (reference) paths.unshift([PATHS.reference, (round) => openAIStream(reference!.url, prompt(round), NEW_TOKENS)]);
+  const single = await singleStream(paths);
+  await windowBrook.close();
+  rmSync(windowDataDir, { recursive: true, force: true });
+
+  log(`First token of a ${LONG_PROMPT_TOKENS}-token chat: cold, follow-up, regenerate…`);
+  const count = (messages: ReturnType<typeof longConversation>) => engine.tokenize({ messages }).length;
+  const conversationTokens = count(longConversation(0, LONG_PROMPT_TOKENS, count));
+  const brookCases: Record<string, number>[] = [];
+  const referenceCases: Record<string, number>[] = [];
+  const longRounds = Math.max(2, Math.ceil(ROUNDS / 2));
+  for (let round = 0; round < longRounds; round++) {
+    const messages = longConversation(round, LONG_PROMPT_TOKENS, count);
+    if (round % 2 === 1 && reference) referenceCases.push(await longPrompt(reference.url, messages));
+    brookCases.push(await longPrompt(brookServer.url, messages));
+    if (round % 2 === 0 && reference) referenceCases.push(await longPrompt(reference.url, messages));
+  }
+  await engine.dispose();
+  const cases: LongPromptCase[] = (['cold', 'follow-up', 'regenerate'] as const).map((name) => ({
+    case: name,
+    brookMs: median(brookCases.map((row) => row[name]!)),
+    referenceMs: reference ? median(referenceCases.map((row) => row[name]!)) : null,
+  }));
+
+  log('Concurrent streams…');
+  const concurrency: Concurrency[] = [];
+  for (const streams of STREAMS) {
+    if (streams !== 1) {
+      await Promise.all([brookServer.stop(), reference?.stop()]);
+      brookServer = await startBrookServer({ threads: THREADS, parallel: streams, contextSize: CONTEXT_SIZE });
+      reference = await startReference(streams);
     }
-    if (raw[round]!.text !== sse[round]!.text) {
-      throw new Error('The engine and the endpoint generated different texts; the comparison would be meaningless.');
+    concurrency.push(await concurrencyLevel(streams, brookServer, reference));
+  }
+  await Promise.all([brookServer.stop(), reference?.stop()]);
+
+  let window: BenchReport['window'] = { skipped: 'BENCH_WINDOW=0' };
+  if (process.env.BENCH_WINDOW !== '0') {
+    log('The window while a 1,000-token reply streams…');
+    try {
+      window = await benchWindow({ tokens: 1000, threads: THREADS, log });
+    } catch (error) {
+      window = { skipped: (error as Error).message.split('\n')[0]! };
     }
   }
 
-  const rawTps = median(raw.map((run) => run.tokensPerSecond));
-  const sseTps = median(sse.map((run) => run.tokensPerSecond));
-  const rawTtft = median(raw.map((run) => run.firstTokenMs));
-  const sseTtft = median(sse.map((run) => run.firstTokenMs));
-  console.log('');
-  console.log('                     tokens/s   time to first token');
-  console.log(`raw engine         ${rawTps.toFixed(1).padStart(10)}   ${rawTtft.toFixed(1).padStart(8)} ms`);
-  console.log(`SSE endpoint       ${sseTps.toFixed(1).padStart(10)}   ${sseTtft.toFixed(1).padStart(8)} ms`);
-  console.log(`endpoint / engine  ${(sseTps / rawTps).toFixed(3).padStart(10)}   ${(sseTtft / rawTtft).toFixed(3).padStart(8)}`);
-  console.log(`(medians of ${ROUNDS}; throughput goal: endpoint ≥ 0.97 × engine)`);
-
-  await engine.dispose();
-  server.kill('SIGINT');
-  await once(server, 'exit');
-
-  console.log('');
-  if (process.env.BENCH_WINDOW !== '0') console.log(formatWindowBench(await benchWindow({ log: () => undefined })));
+  const partial: Omit<BenchReport, 'goals'> = {
+    model: engine.info.id,
+    device: engine.info.gpu ? `GPU (${engine.info.gpu})` : 'CPU',
+    threads: THREADS,
+    newTokens: NEW_TOKENS,
+    rounds: ROUNDS,
+    machine: machine(),
+    referenceSkipped,
+    single,
+    concurrency,
+    longPrompt: { conversationTokens, cases },
+    window,
+  };
+  const report: BenchReport = { ...partial, goals: evaluateGoals(partial) };
+  console.log(JSON_OUTPUT ? JSON.stringify(report, null, 2) : formatReport(report));
 }
 
 main().then(
   () => process.exit(0),
-  (error) => {
+  (error: unknown) => {
     console.error(error);
     process.exit(1);
   },

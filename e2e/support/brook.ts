@@ -1,7 +1,7 @@
 // Helpers shared by the browser-mode specs: set up conversations through the app routes, drive the window.
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CHAT_SETTINGS, type ChatSettings, type Conversation, type MessageToken } from '../../electron/core/wire/chats.js';
+import { DEFAULT_CHAT_SETTINGS, type ChatSettings, type Conversation, type MessageStatus, type MessageToken, type ReplyStats } from '../../electron/core/wire/chats.js';
 
 /** Greedy decoding loops on this prompt: a reply that runs until max_new_tokens. */
 export const LONG_PROMPT = 'Count from 1 to 400, separated by commas.';
@@ -95,7 +95,16 @@ export async function shoot(page: Page, name: string): Promise<void> {
  * A finished conversation with chosen replies, shown by the window as if Brook had it (its GET is answered by
  * the page's router; nothing is generated or saved). For what a reply looks like, whatever a model writes.
  */
-export async function plantConversation(page: Page, replies: { question: string; answer: string; tokens?: MessageToken[] }[], id = `planted${Date.now().toString(36)}`): Promise<string> {
+export interface PlantedTurn {
+  question: string;
+  answer: string;
+  tokens?: MessageToken[];
+  status?: MessageStatus;
+  error?: string;
+  stats?: ReplyStats;
+}
+
+export async function plantConversation(page: Page, replies: PlantedTurn[], id = `planted${Date.now().toString(36)}`): Promise<string> {
   const now = Date.now();
   const conversation: Conversation = {
     id,
@@ -107,7 +116,7 @@ export async function plantConversation(page: Page, replies: { question: string;
     activeChild: {},
   };
   let parent: string | null = null;
-  replies.forEach(({ question, answer, tokens }, i) => {
+  replies.forEach(({ question, answer, tokens, status, error, stats }, i) => {
     const u = `u${i}`;
     const a = `a${i}`;
     conversation.messages[u] = { id: u, parentId: parent, role: 'user', content: question, createdAt: now + 2 * i, status: 'complete' };
@@ -117,9 +126,10 @@ export async function plantConversation(page: Page, replies: { question: string;
       role: 'assistant',
       content: answer,
       createdAt: now + 2 * i + 1,
-      status: 'complete',
-      stats: { firstTokenMs: 120, tokensPerSecond: 30, tokens: tokens?.length ?? 42, finishReason: 'eos_token' },
+      status: status ?? 'complete',
+      stats: stats ?? { firstTokenMs: 120, tokensPerSecond: 30, tokens: tokens?.length ?? 42, finishReason: 'eos_token' },
       ...(tokens ? { tokens } : {}),
+      ...(error ? { error } : {}),
     };
     conversation.activeChild[parent ?? ''] = u;
     conversation.activeChild[u] = a;

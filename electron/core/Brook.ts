@@ -3,9 +3,13 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ChatService } from './chats/ChatService.js';
 import { ChatStore } from './chats/ChatStore.js';
-import type { BrookConfig } from './config.js';
+import type { BrookConfig, RemoteConfig } from './config.js';
 import { ApiError } from './errors.js';
-import { ModelHost } from './ModelHost.js';
+import { ActiveBackend } from './backends/ActiveBackend.js';
+import type { Backend } from './backends/Backend.js';
+import { LocalBackend } from './backends/local/LocalBackend.js';
+import { RemoteBackend } from './backends/remote/RemoteBackend.js';
+import { ScriptedBackend } from './backends/scripted/ScriptedBackend.js';
 import { appRoutes } from './server/appRoutes.js';
 import { startServer, type BrookServer, type ServerOptions } from './server/createServer.js';
 import { RequestRegistry } from './server/RequestRegistry.js';
@@ -61,7 +65,8 @@ export class Brook {
 
   private constructor(
     readonly config: BrookConfig,
-    readonly host: ModelHost,
+    /** The backend every front door uses; it switches between the local model and a remote server. */
+    readonly backend: ActiveBackend,
     readonly store: ChatStore,
     /** The window's conversations and replies (the Bridge's chat half), shared by IPC and the app routes. */
     readonly chats: ChatService,
@@ -69,7 +74,7 @@ export class Brook {
   ) {
     this.endpoint = { port: config.port, apiKey: config.apiKey };
     this.endpointError = options.endpointError ?? null;
-    this.stopModelListener = host.onState(() => this.emitStatus());
+    this.stopModelListener = backend.onState(() => this.emitStatus());
   }
 
   /** The loopback server while the endpoint is on. */
@@ -77,18 +82,30 @@ export class Brook {
     return this.currentServer;
   }
 
-  /** Starts serving at once and loads the model in the background (routes answer 424 until it is ready). */
+  /**
+   * Starts serving at once and readies the backend in the background: loads the model, connects to the
+   * --remote server or reads the --scripted script (routes answer 424 until it is ready).
+   */
   static async start(config: BrookConfig, options: BrookStartOptions): Promise<{ brook: Brook; modelLoaded: Promise<void> }> {
-    const host = new ModelHost({
-      sequences: config.parallel,
-      threads: config.threads,
-      contextSize: config.contextSize,
-      gpu: config.gpu,
-      maxConcurrentRequests: config.maxConcurrentRequests,
-    });
     const store = await ChatStore.open(resolve(config.dataDir));
-    const chats = new ChatService(store, () => host.loaded?.scheduler ?? null);
-    const brook = new Brook(config, host, store, chats, options);
+    let initial: Backend;
+    let ready: () => Promise<void>;
+    if (config.scriptedPath !== null) {
+      const scripted = await ScriptedBackend.fromFile(config.scriptedPath, config.maxConcurrentRequests);
+      initial = scripted;
+      ready = async () => undefined;
+    } else if (config.remote) {
+      const remote = new RemoteBackend({ ...config.remote, maxConcurrentRequests: config.maxConcurrentRequests });
+      initial = remote;
+      ready = () => remote.connect();
+    } else {
+      const local = Brook.localBackend(config);
+      initial = local;
+      ready = () => local.load(config.modelPath);
+    }
+    const backend = new ActiveBackend(initial);
+    const chats = new ChatService(store, backend);
+    const brook = new Brook(config, backend, store, chats, options);
     try {
       if (options.serve) brook.currentServer = await brook.listen(config.port, config.apiKey);
     } catch (error) {
@@ -96,8 +113,18 @@ export class Brook {
       await store.close();
       throw error;
     }
-    const modelLoaded = host.load(config.modelPath);
+    const modelLoaded = ready();
     return { brook, modelLoaded };
+  }
+
+  private static localBackend(config: BrookConfig): LocalBackend {
+    return new LocalBackend({
+      sequences: config.parallel,
+      threads: config.threads,
+      contextSize: config.contextSize,
+      gpu: config.gpu,
+      maxConcurrentRequests: config.maxConcurrentRequests,
+    });
   }
 
   /** A server with these settings: the API routes, and in browser mode the window and its app routes. */
@@ -110,13 +137,14 @@ export class Brook {
           status: () => this.status(),
           onStatus: (listener) => this.onStatus(listener),
           openModel: (path) => this.openModel(path),
+          useRemote: (remote) => this.useRemote({ url: remote.url, protocol: remote.protocol ?? 'auto', apiKey: remote.apiKey ?? null }),
           endpointSettings: () => this.endpointSettings(),
           configureEndpoint: (change) => this.configureEndpoint(change),
         }),
         uiRoutes({ rendererDir: this.options.browserUi.rendererDir }),
       );
     }
-    return startServer(this.host, {
+    return startServer(this.backend, {
       hostname: this.config.hostname,
       port,
       apiKey,
@@ -221,11 +249,11 @@ export class Brook {
   /** The model, the endpoint and the load, as the window shows them. */
   status(): AppStatus {
     const endpoint = this.endpointSettings();
-    const stats = this.host.loaded?.scheduler.stats;
+    const stats = this.backend.stats;
     return {
-      model: this.host.state,
+      model: this.backend.state,
       endpoint: { url: endpoint.url, enabled: endpoint.enabled, port: endpoint.port, apiKeySet: endpoint.apiKey !== null },
-      busy: { inFlight: stats?.inFlight ?? 0, queued: stats?.queued ?? 0 },
+      busy: { inFlight: stats.inFlight, queued: stats.queued },
     };
   }
 
@@ -249,8 +277,12 @@ export class Brook {
     };
   }
 
-  /** Loads another GGUF file; resolves once it is ready (the old model keeps serving until then). */
-  async openModel(path: string): Promise<void> {
+  /**
+   * Loads another GGUF file; resolves once it is ready (the old model, or the remote server, keeps serving
+   * until then).
+   */
+  async openModel(path: string | undefined): Promise<void> {
+    if (!path?.trim()) throw new ApiError('validation', 'Enter the full path of a .gguf model file on this computer.');
     const modelPath = resolve(path.trim());
     let file;
     try {
@@ -259,7 +291,41 @@ export class Brook {
       throw new ApiError('validation', `No file at ${modelPath}. Check the path and try again.`);
     }
     if (!file.isFile()) throw new ApiError('validation', `${modelPath} is not a file. Give the path of a .gguf model file.`);
-    await this.host.load(modelPath);
+    const current = this.backend.current;
+    if (current instanceof LocalBackend) {
+      await current.load(modelPath);
+      return;
+    }
+    const local = Brook.localBackend(this.config);
+    try {
+      await local.load(modelPath);
+    } catch (error) {
+      await local.dispose();
+      throw error;
+    }
+    await this.switchTo(local);
+  }
+
+  /**
+   * Serves from a remote TGI, OpenAI-compatible or Brook server from now on; resolves once it answered (the
+   * current backend keeps serving until then, and stays if the server cannot be reached).
+   */
+  async useRemote(remote: RemoteConfig): Promise<void> {
+    const next = new RemoteBackend({ ...remote, maxConcurrentRequests: this.config.maxConcurrentRequests });
+    try {
+      await next.connect();
+    } catch (error) {
+      await next.dispose();
+      throw error;
+    }
+    await this.switchTo(next);
+  }
+
+  /** The window's replies are stopped and saved first; streams still open on the previous backend end with an error event. */
+  private async switchTo(next: Backend): Promise<void> {
+    const previous = this.backend.use(next);
+    await this.chats.stopAll();
+    await previous.dispose();
   }
 
   private emitStatus(): void {
@@ -288,6 +354,6 @@ export class Brook {
     this.currentServer = null;
     await server?.close();
     await this.store.close();
-    await this.host.dispose();
+    await this.backend.dispose();
   }
 }

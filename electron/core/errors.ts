@@ -11,7 +11,8 @@ export type ErrorType =
   | 'not_found'
   | 'payload_too_large'
   | 'unsupported_media_type'
-  | 'model_not_ready';
+  | 'model_not_ready'
+  | 'upstream_unavailable';
 
 const STATUS: Record<ErrorType, number> = {
   validation: 422,
@@ -25,6 +26,8 @@ const STATUS: Record<ErrorType, number> = {
   unsupported_media_type: 415,
   // Not 503: a popular client retries 503 forever.
   model_not_ready: 424,
+  // The remote server Brook forwards to cannot be reached: a gateway error, not Brook's own.
+  upstream_unavailable: 502,
 };
 
 export class ApiError extends Error {

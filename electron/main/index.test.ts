@@ -179,7 +179,7 @@ describe('Electron main', () => {
       body: JSON.stringify({ inputs: 'Hello', parameters: { max_new_tokens: 3 } }),
     });
     expect(response.status).toBe(200);
-    const pushed = () => window.webContents.sent.filter((message) => message.channel === IPC_EVENTS.apiRequests).map((message) => message.payload as ApiRequestInfo[]);
+    const pushed = () => window.webContents.sent.filter((message) => message.channel === IPC_EVENTS.requests).map((message) => message.payload as ApiRequestInfo[]);
     await vi.waitFor(() => expect(pushed().at(-1)?.at(-1)).toMatchObject({ route: '/generate', client: 'my-editor/1.0', state: 'done', tokens: 3 }));
     expect((await value<ApiRequestInfo[]>(IPC.listApiRequests)).at(-1)).toMatchObject({ client: 'my-editor/1.0', state: 'done' });
   });

@@ -227,11 +227,11 @@ function registerIpc({ brook, endpointPrefs }: Core): void {
     {
       chats: brook.chats,
       status: () => brook.status(),
+      // A path from the page is not used: Electron asks with a native dialog.
       openModel: () => openModel(brook),
-      endpoint: {
-        settings: () => brook.endpointSettings(),
-        configure: (change) => configureEndpoint(brook, endpointPrefs, change),
-      },
+      useRemote: (remote) => brook.useRemote({ url: remote.url, protocol: remote.protocol ?? 'auto', apiKey: remote.apiKey ?? null }),
+      endpointSettings: () => brook.endpointSettings(),
+      configureEndpoint: (change) => configureEndpoint(brook, endpointPrefs, change),
       requests: brook.requests,
     },
     {
@@ -247,7 +247,7 @@ function registerIpc({ brook, endpointPrefs }: Core): void {
   cleanups.push(
     brook.chats.onReply((update) => sendToWindow(IPC_EVENTS.reply, update)),
     brook.onStatus((status) => sendToWindow(IPC_EVENTS.status, status)),
-    brook.requests.onChange((requests) => sendToWindow(IPC_EVENTS.apiRequests, requests)),
+    brook.requests.onChange((requests) => sendToWindow(IPC_EVENTS.requests, requests)),
   );
 }
 

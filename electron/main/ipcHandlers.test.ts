@@ -13,7 +13,8 @@ import { readSse } from '../core/testing/readSse.js';
 import type { ApiRequestInfo, AppStatus, EndpointSettings, ReplyUpdate, SendResult } from '../core/wire/bridge.js';
 import type { Conversation, ConversationSummary, ExportedConversation, Message } from '../core/wire/chats.js';
 import { IPC, type IpcChannel, type IpcResponse } from './ipcChannels.js';
-import { createIpcHandlers, FORBIDDEN_SENDER, type IpcHandler, type IpcServices } from './ipcHandlers.js';
+import type { BridgeServices } from '../core/bridgeHandlers.js';
+import { createIpcHandlers, FORBIDDEN_SENDER, type IpcHandler } from './ipcHandlers.js';
 import { createSenderPolicy, type IpcSender } from './security.js';
 
 const MODEL = resolve('resources/models/SmolLM2-135M-Instruct.Q4_1.gguf');
@@ -46,7 +47,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function makeHandlers(overrides: Partial<IpcServices>): Record<IpcChannel, IpcHandler> {
+function makeHandlers(overrides: Partial<BridgeServices>): Record<IpcChannel, IpcHandler> {
   return createIpcHandlers(
     {
       chats,
@@ -54,7 +55,9 @@ function makeHandlers(overrides: Partial<IpcServices>): Record<IpcChannel, IpcHa
       openModel: async () => {
         openModelCalls += 1;
       },
-      endpoint: { settings: () => brook.endpointSettings(), configure: (change) => brook.configureEndpoint(change) },
+      useRemote: (remote) => brook.useRemote({ url: remote.url, protocol: remote.protocol ?? 'auto', apiKey: remote.apiKey ?? null }),
+      endpointSettings: () => brook.endpointSettings(),
+      configureEndpoint: (change) => brook.configureEndpoint(change),
       requests: brook.requests,
       ...overrides,
     },
@@ -102,6 +105,7 @@ function watchReply(conversationId: string) {
 const payloads: Record<IpcChannel, unknown> = {
   [IPC.status]: {},
   [IPC.openModel]: {},
+  [IPC.useRemote]: { url: 'http://127.0.0.1:9' },
   [IPC.listConversations]: {},
   [IPC.getConversation]: { conversationId: 'abc' },
   [IPC.createConversation]: {},
@@ -155,7 +159,7 @@ describe('IPC handlers', () => {
 
     it('accepts the dev server origin when the renderer is served by it', async () => {
       const dev = createIpcHandlers(
-        { chats, status: () => brook.status(), openModel: async () => {}, endpoint: { settings: () => brook.endpointSettings(), configure: (change) => brook.configureEndpoint(change) }, requests: brook.requests },
+        { chats, status: () => brook.status(), openModel: async () => {}, useRemote: async () => {}, endpointSettings: () => brook.endpointSettings(), configureEndpoint: (change) => brook.configureEndpoint(change), requests: brook.requests },
         { isTrustedSender: createSenderPolicy({ rendererUrl: 'http://localhost:5173/', windowIds: () => [WINDOW_ID] }), warn: () => {} },
       );
       const ok = await dev[IPC.listConversations]({ ...WINDOW, frameUrl: 'http://localhost:5173/index.html' }, {});
@@ -214,7 +218,7 @@ describe('IPC handlers', () => {
         },
       });
       expect(await failing[IPC.openModel](WINDOW, {})).toEqual({ ok: false, error: 'disk on fire', error_type: 'internal' });
-      expect(warnings.at(-1)).toBe('brook:open-model failed: disk on fire');
+      expect(warnings.at(-1)).toBe('brook:openModel failed: disk on fire');
     });
   });
 

@@ -1,13 +1,18 @@
-// The preload's `window.brook` without Electron: `electron` is replaced by an in-memory IPC that carries
-// payloads (structured-cloned, as Electron does) to the real IPC handlers and the real ChatService.
+// The preload's `window.brook` and the window's Bridge over it, without Electron: `electron` is replaced by an
+// in-memory IPC that carries payloads (structured-cloned, as Electron does) to the real IPC handlers and the real
+// ChatService, and by a contextBridge that, like Electron's, keeps only the message of an Error thrown across it.
 import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RemoteBackend } from '../core/backends/remote/RemoteBackend.js';
 import { ChatService } from '../core/chats/ChatService.js';
 import { ChatStore } from '../core/chats/ChatStore.js';
 import type { ApiRequestInfo, AppStatus, Bridge, EndpointChange, EndpointSettings, ReplyUpdate } from '../core/wire/bridge.js';
+import type { IpcTransport } from '../core/wire/bridgeCommands.js';
+import { createIpcBridge } from '../../renderer/src/bridge/IpcBridge.js';
+import { BridgeError } from '../../renderer/src/bridge/errors.js';
 import { IPC, IPC_EVENTS, type IpcChannel } from '../main/ipcChannels.js';
 import { createIpcHandlers, type IpcHandler } from '../main/ipcHandlers.js';
 import type { IpcSender } from '../main/security.js';
@@ -63,20 +68,19 @@ let bridge: Bridge;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'brook-preload-'));
   store = await ChatStore.open(dir);
-  // No model: sends are refused, which shows how errors reach the page.
-  const chats = new ChatService(store, () => null);
+  // A remote server still being asked what it serves: sends are refused, which shows how errors reach the page.
+  const chats = new ChatService(store, new RemoteBackend({ url: 'http://127.0.0.1:9', protocol: 'auto', apiKey: null, maxConcurrentRequests: 1 }));
   const handlers: Record<IpcChannel, IpcHandler> = createIpcHandlers(
     {
       chats,
       status: () => STATUS,
       openModel: async () => {},
-      endpoint: {
-        settings: () => endpoint,
-        configure: async (change) => {
-          configured.push(change);
-          endpoint = { ...endpoint, ...(change.port === undefined ? {} : { port: change.port }), ...(change.apiKey === undefined ? {} : { apiKey: change.apiKey === 'generate' ? 'brook-new' : change.apiKey }) };
-          return endpoint;
-        },
+      useRemote: async () => {},
+      endpointSettings: () => endpoint,
+      configureEndpoint: async (change) => {
+        configured.push(change);
+        endpoint = { ...endpoint, ...(change.port === undefined ? {} : { port: change.port }), ...(change.apiKey === undefined ? {} : { apiKey: change.apiKey === 'generate' ? 'brook-new' : change.apiKey }) };
+        return endpoint;
       },
       requests: { list: () => [REQUEST], cancel: (id) => id === REQUEST.id },
     },
@@ -85,7 +89,7 @@ beforeAll(async () => {
   fake.state.handlers = handlers;
   fake.state.sender = WINDOW as never;
   await import('./index.js');
-  bridge = fake.exposed.get('brook') as Bridge;
+  bridge = createIpcBridge(fake.exposed.get('brook') as IpcTransport);
 });
 
 afterAll(async () => {
@@ -94,35 +98,29 @@ afterAll(async () => {
 });
 
 describe('preload', () => {
-  it('exposes exactly one API, window.brook, with the Bridge methods and nothing else', () => {
+  it('exposes exactly one API, window.brook: a transport for the commands and events of the table, nothing else', async () => {
     expect([...fake.exposed.keys()]).toEqual(['brook']);
-    expect(Object.keys(bridge).sort()).toEqual(
-      [
-        'mode',
-        'status',
-        'onStatus',
-        'openModel',
-        'listConversations',
-        'getConversation',
-        'createConversation',
-        'renameConversation',
-        'deleteConversation',
-        'updateSettings',
-        'selectBranch',
-        'exportConversation',
-        'send',
-        'regenerate',
-        'stop',
-        'onReply',
-        'endpointSettings',
-        'configureEndpoint',
-        'listApiRequests',
-        'onApiRequests',
-        'cancelApiRequest',
-      ].sort(),
-    );
+    const transport = fake.exposed.get('brook') as IpcTransport;
+    expect(Object.keys(transport).sort()).toEqual(['invoke', 'mode', 'on']);
+    expect(transport.mode).toBe('electron');
+    expect(await transport.invoke('no-such-command' as never, {})).toEqual({ ok: false, error: 'Unknown command "no-such-command".', error_type: 'validation' });
+    expect(() => transport.on('no-such-event' as never, () => {})).toThrow(/Unknown event/);
+  });
+
+  it('gives the window a Bridge with every method of the command table', () => {
     expect(bridge.mode).toBe('electron');
-    for (const [key, value] of Object.entries(bridge)) if (key !== 'mode') expect(typeof value).toBe('function');
+    for (const method of ['status', 'openModel', 'useRemote', 'send', 'regenerate', 'stop', 'onReply', 'onStatus', 'onApiRequests', 'cancelApiRequest']) {
+      expect(typeof (bridge as unknown as Record<string, unknown>)[method]).toBe('function');
+    }
+  });
+
+  it("keeps an error's type across IPC, so the window's hints work in Electron as in the browser", async () => {
+    const conversation = await bridge.createConversation();
+    const refused = await bridge.send(conversation.id, null, 'hello').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BridgeError);
+    expect(refused).toMatchObject({ errorType: 'model_not_ready' });
+    await expect(bridge.getConversation('missing')).rejects.toMatchObject({ errorType: 'not_found' });
+    await expect(bridge.renameConversation(conversation.id, '')).rejects.toMatchObject({ errorType: 'validation' });
   });
 
   it('round-trips commands to the handlers', async () => {
@@ -146,13 +144,13 @@ describe('preload', () => {
     expect(await bridge.configureEndpoint({ port: 9000, apiKey: 'generate' })).toMatchObject({ port: 9000, apiKey: 'brook-new' });
     expect(await bridge.configureEndpoint({ apiKey: null })).toMatchObject({ port: 9000, apiKey: null });
     expect(configured).toEqual([{ port: 9000, apiKey: 'generate' }, { apiKey: null }]);
-    await expect(bridge.configureEndpoint({ port: 70_000 })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/`port` must be <= 65535/) });
-    await expect(bridge.configureEndpoint({ apiKey: 'short' })).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(bridge.configureEndpoint({ port: 70_000 })).rejects.toMatchObject({ errorType: 'validation', message: expect.stringMatching(/`port` must be <= 65535/) });
+    await expect(bridge.configureEndpoint({ apiKey: 'short' })).rejects.toMatchObject({ errorType: 'validation' });
     expect(configured).toHaveLength(2);
     expect(await bridge.listApiRequests()).toEqual([REQUEST]);
     expect(await bridge.cancelApiRequest('r1')).toBe(true);
     expect(await bridge.cancelApiRequest('r2')).toBe(false);
-    await expect(bridge.cancelApiRequest('')).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(bridge.cancelApiRequest('')).rejects.toMatchObject({ errorType: 'validation' });
   });
 
   it('throws Errors carrying the main process message', async () => {
@@ -162,7 +160,6 @@ describe('preload', () => {
     await expect(refused).rejects.toBeInstanceOf(Error);
     await expect(bridge.getConversation('no such id!')).rejects.toThrow('Input validation error: `conversationId` must match pattern "^[A-Za-z0-9_-]+$"');
     await expect(bridge.getConversation('missing')).rejects.toThrow('Conversation missing not found');
-    await expect(bridge.renameConversation(conversation.id, '')).rejects.toMatchObject({ name: 'ValidationError' });
   });
 
   it('delivers pushed events to listeners until they unsubscribe', () => {
@@ -177,7 +174,7 @@ describe('preload', () => {
     const update: ReplyUpdate = { conversationId: 'c', messageId: 'm', text: 'Hi', tokens: [] };
     events.emit(IPC_EVENTS.reply, {}, update);
     events.emit(IPC_EVENTS.status, {}, STATUS);
-    events.emit(IPC_EVENTS.apiRequests, {}, [REQUEST]);
+    events.emit(IPC_EVENTS.requests, {}, [REQUEST]);
     expect(replies).toEqual([update]);
     expect(statuses).toEqual([STATUS]);
     expect(lists).toEqual([[REQUEST]]);
@@ -187,11 +184,11 @@ describe('preload', () => {
     unsubscribeRequests();
     events.emit(IPC_EVENTS.reply, {}, update);
     events.emit(IPC_EVENTS.status, {}, STATUS);
-    events.emit(IPC_EVENTS.apiRequests, {}, []);
+    events.emit(IPC_EVENTS.requests, {}, []);
     expect(replies).toHaveLength(1);
     expect(statuses).toHaveLength(1);
     expect(lists).toHaveLength(1);
-    expect(events.listenerCount(IPC_EVENTS.apiRequests)).toBe(0);
+    expect(events.listenerCount(IPC_EVENTS.requests)).toBe(0);
     // Only the one listener went away.
     expect(other).toHaveLength(2);
     unsubscribeOther();
@@ -201,6 +198,6 @@ describe('preload', () => {
 
   it('uses only the shared channel names', () => {
     expect(new Set(Object.values(IPC)).size).toBe(Object.keys(IPC).length);
-    for (const channel of [...Object.values(IPC), ...Object.values(IPC_EVENTS)]) expect(channel).toMatch(/^brook:[a-z:-]+$/);
+    for (const channel of [...Object.values(IPC), ...Object.values(IPC_EVENTS)]) expect(channel).toMatch(/^brook:[A-Za-z:]+$/);
   });
 });

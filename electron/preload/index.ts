@@ -1,69 +1,27 @@
-// The window's one API: `window.brook`, the Bridge over IPC. Nothing else reaches the page: no
-// ipcRenderer, no Node. Bundled as CJS (out/preload/index.cjs) for the sandbox, which can only `require`
-// electron's renderer modules, so this file imports nothing from the core but types and channel names.
+// The window's one API: `window.brook`, a narrow IPC transport for the Bridge's commands and events. Nothing
+// else reaches the page: no ipcRenderer, no Node. The renderer builds the Bridge over it from the same command
+// table (renderer/src/bridge/commandBridge.ts). Errors come back as data with their type: an Error thrown
+// across contextBridge would keep only its message. Bundled as CJS (out/preload/index.cjs) for the sandbox,
+// which can only `require` electron's renderer modules, so this file imports nothing but table data and types.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ApiRequestInfo, AppStatus, Bridge, EndpointSettings, ReplyUpdate, Unsubscribe } from '../core/wire/bridge.js';
-import type { ChatSettings } from '../core/wire/chats.js';
-import { IPC, IPC_EVENTS, type IpcChannel, type IpcEventChannel, type IpcResponse } from '../main/ipcChannels.js';
+import { BRIDGE_COMMANDS, BRIDGE_EVENTS, commandChannel, eventChannel, type IpcResponse, type IpcTransport } from '../core/wire/bridgeCommands.js';
 
-/** Invokes a command; an error answer becomes a thrown Error with the main process's message. */
-async function invoke<T>(channel: IpcChannel, payload: object = {}): Promise<T> {
-  const response = (await ipcRenderer.invoke(channel, payload)) as IpcResponse<T>;
-  if (!response.ok) {
-    const error = new Error(response.error);
-    error.name = response.error_type === 'validation' ? 'ValidationError' : 'BrookError';
-    throw error;
-  }
-  return response.value;
-}
-
-/** Subscribes to an event channel; the returned function unsubscribes (only this listener). */
-function subscribe<T>(channel: IpcEventChannel, listener: (value: T) => void): Unsubscribe {
-  if (typeof listener !== 'function') throw new TypeError('listener must be a function');
-  const handler = (_event: IpcRendererEvent, value: T) => listener(value);
-  ipcRenderer.on(channel, handler);
-  return () => {
-    ipcRenderer.removeListener(channel, handler);
-  };
-}
-
-const bridge: Bridge = {
+const transport: IpcTransport = {
   mode: 'electron',
-
-  status: () => invoke<AppStatus>(IPC.status),
-  onStatus: (listener) => subscribe<AppStatus>(IPC_EVENTS.status, listener),
-  // Electron asks with a native dialog; a path from the page is not used.
-  openModel: async () => {
-    await invoke<null>(IPC.openModel);
+  invoke: async (command, payload) => {
+    if (!Object.hasOwn(BRIDGE_COMMANDS, command)) return { ok: false, error: `Unknown command "${String(command)}".`, error_type: 'validation' };
+    return (await ipcRenderer.invoke(commandChannel(command), payload)) as IpcResponse;
   },
-
-  listConversations: (query) => invoke(IPC.listConversations, query === undefined ? {} : { query }),
-  getConversation: (conversationId) => invoke(IPC.getConversation, { conversationId }),
-  createConversation: () => invoke(IPC.createConversation),
-  renameConversation: async (conversationId, title) => {
-    await invoke<null>(IPC.renameConversation, { conversationId, title });
+  on: (event, listener) => {
+    if (!Object.hasOwn(BRIDGE_EVENTS, event)) throw new TypeError(`Unknown event "${String(event)}".`);
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    const channel = eventChannel(event);
+    const handler = (_event: IpcRendererEvent, value: unknown) => listener(value);
+    ipcRenderer.on(channel, handler);
+    return () => {
+      ipcRenderer.removeListener(channel, handler);
+    };
   },
-  deleteConversation: async (conversationId) => {
-    await invoke<null>(IPC.deleteConversation, { conversationId });
-  },
-  updateSettings: (conversationId, settings: Partial<ChatSettings>) => invoke(IPC.updateSettings, { conversationId, settings }),
-  selectBranch: (conversationId, messageId) => invoke(IPC.selectBranch, { conversationId, messageId }),
-  exportConversation: (conversationId, format) => invoke(IPC.exportConversation, { conversationId, format }),
-
-  send: (conversationId, parentId, content, topNTokens) =>
-    invoke(IPC.send, topNTokens === undefined ? { conversationId, parentId, content } : { conversationId, parentId, content, topNTokens }),
-  regenerate: (conversationId, userMessageId, topNTokens) =>
-    invoke(IPC.regenerate, topNTokens === undefined ? { conversationId, userMessageId } : { conversationId, userMessageId, topNTokens }),
-  stop: async (conversationId) => {
-    await invoke<null>(IPC.stop, { conversationId });
-  },
-  onReply: (listener) => subscribe<ReplyUpdate>(IPC_EVENTS.reply, listener),
-
-  endpointSettings: () => invoke<EndpointSettings>(IPC.endpointSettings),
-  configureEndpoint: (change) => invoke<EndpointSettings>(IPC.configureEndpoint, change),
-  listApiRequests: () => invoke<ApiRequestInfo[]>(IPC.listApiRequests),
-  onApiRequests: (listener) => subscribe<ApiRequestInfo[]>(IPC_EVENTS.apiRequests, listener),
-  cancelApiRequest: (id) => invoke<boolean>(IPC.cancelApiRequest, { id }),
 };
 
-contextBridge.exposeInMainWorld('brook', bridge);
+contextBridge.exposeInMainWorld('brook', transport);

@@ -1,9 +1,9 @@
-import type { Bridge } from '../../electron/core/wire/bridge.js';
+import type { IpcTransport } from '../../electron/core/wire/bridgeCommands.js';
 
 declare global {
   interface Window {
-    /** The Electron preload's IPC implementation of the Bridge; absent in a browser (HTTP is used there). */
-    brook?: Bridge;
+    /** The Electron preload's IPC transport for the Bridge; absent in a browser (HTTP is used there). */
+    brook?: IpcTransport;
   }
 }
 

@@ -4,8 +4,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../engine/Engine.js';
-import { Scheduler } from '../scheduler/Scheduler.js';
+import { LocalBackend } from '../backends/local/LocalBackend.js';
+import { RemoteBackend } from '../backends/remote/RemoteBackend.js';
+import type { Engine } from '../engine/Engine.js';
 import type { ReplyUpdate } from '../wire/bridge.js';
 import type { ChatSettings, Conversation, Message } from '../wire/chats.js';
 import { ChatService } from './ChatService.js';
@@ -17,7 +18,7 @@ const CONTEXT_SIZE = 512;
 const GREEDY: Partial<ChatSettings> = { temperature: 0, max_new_tokens: 16 };
 
 let engine: Engine;
-let scheduler: Scheduler;
+let scheduler: LocalBackend;
 let store: ChatStore;
 let service: ChatService;
 let dir: string;
@@ -25,16 +26,17 @@ let dir: string;
 beforeAll(async () => {
   if (!existsSync(MODEL)) throw new Error(`model missing at ${MODEL}: run npm run fetch-model`);
   dir = await mkdtemp(join(tmpdir(), 'brook-chat-service-'));
-  engine = await Engine.load({ modelPath: MODEL, sequences: 2, contextSize: CONTEXT_SIZE });
-  scheduler = new Scheduler(engine, { maxConcurrentRequests: 4 });
+  scheduler = new LocalBackend({ sequences: 2, contextSize: CONTEXT_SIZE, maxConcurrentRequests: 4 });
+  await scheduler.load(MODEL);
+  engine = scheduler.engine!;
   store = await ChatStore.open(dir);
-  service = new ChatService(store, () => scheduler);
+  service = new ChatService(store, scheduler);
 });
 
 afterAll(async () => {
   await service?.stopAll();
   await store?.close();
-  await engine?.dispose();
+  await scheduler?.dispose();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -78,7 +80,8 @@ async function onDisk(id: string): Promise<Conversation> {
 // Generous: the model shares small CI machines with other test processes.
 describe('ChatService with the real model', { timeout: 240_000 }, () => {
   it('refuses to send while no model is ready, and changes nothing', async () => {
-    const loading = new ChatService(store, () => null);
+    // A backend that has not finished getting ready (a remote server being asked what it serves).
+    const loading = new ChatService(store, new RemoteBackend({ url: 'http://127.0.0.1:9', protocol: 'auto', apiKey: null, maxConcurrentRequests: 1 }));
     const conversation = await loading.create();
     await expect(loading.send(conversation.id, null, 'Hello')).rejects.toMatchObject({
       errorType: 'model_not_ready',
@@ -153,7 +156,7 @@ describe('ChatService with the real model', { timeout: 240_000 }, () => {
 
   it('coalesces tokens into fewer updates than tokens when tokens come faster than the interval', async () => {
     // A long interval makes the batching visible however fast (or busy) this machine is.
-    const slow = new ChatService(store, () => scheduler, { updateIntervalMs: 500 });
+    const slow = new ChatService(store, scheduler, { updateIntervalMs: 500 });
     const conversation = await slow.create({ temperature: 0, max_new_tokens: 40 });
     const reply = watch(conversation.id, slow);
     await slow.send(conversation.id, null, 'Write a long story about a dragon.');

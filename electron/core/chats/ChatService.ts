@@ -1,5 +1,5 @@
 import { ApiError, PromptTooLongError, validationError } from '../errors.js';
-import type { Admission, Scheduler } from '../scheduler/Scheduler.js';
+import type { Admission, Backend } from '../backends/Backend.js';
 import type { ReplyUpdate, SendResult, Unsubscribe } from '../wire/bridge.js';
 import {
   ConversationRef,
@@ -25,9 +25,6 @@ import { parse } from '../wire/validator.js';
 import type { ChatStore } from './ChatStore.js';
 import { REPLY_UPDATE_INTERVAL_MS, ReplyBatcher } from './ReplyBatcher.js';
 import { toGenerateParameters } from './toGenerateParameters.js';
-
-/** The scheduler of the loaded model; null (or an ApiError thrown) while none is ready. */
-export type SchedulerSource = () => Scheduler | null;
 
 export interface ChatServiceOptions {
   /** Least time between two ReplyUpdates of one reply (ms). */
@@ -59,7 +56,8 @@ export class ChatService {
 
   constructor(
     private readonly store: ChatStore,
-    private readonly scheduler: SchedulerSource,
+    /** Where replies are generated: the local model or a remote server, whichever Brook serves from. */
+    private readonly backend: Backend,
     options: ChatServiceOptions = {},
   ) {
     this.updateIntervalMs = options.updateIntervalMs ?? REPLY_UPDATE_INTERVAL_MS;
@@ -119,7 +117,7 @@ export class ChatService {
    */
   async send(conversationId: string, parentId: string | null, content: string, topNTokens?: number | null): Promise<SendResult> {
     parse(SendMessage, { conversationId, parentId, content, topNTokens });
-    this.requireScheduler();
+    this.requireReady();
     this.assertIdle(conversationId);
     this.assertExists(conversationId, parentId);
     const reply = this.reserve(conversationId);
@@ -137,7 +135,7 @@ export class ChatService {
   /** Another reply to `userMessageId`: a new sibling of its earlier replies, shown at once. */
   async regenerate(conversationId: string, userMessageId: string, topNTokens?: number | null): Promise<Message> {
     parse(Regenerate, { conversationId, userMessageId, topNTokens });
-    this.requireScheduler();
+    this.requireReady();
     this.assertIdle(conversationId);
     this.assertExists(conversationId, userMessageId);
     if (this.store.getMessage(conversationId, userMessageId).role !== 'user') throw validationError('only a user message can be answered again');
@@ -176,10 +174,11 @@ export class ChatService {
     };
   }
 
-  private requireScheduler(): Scheduler {
-    const scheduler = this.scheduler();
-    if (!scheduler) throw new ApiError('model_not_ready', MODEL_NOT_READY);
-    return scheduler;
+  private requireReady(): void {
+    const { state } = this.backend.state;
+    if (state === 'loading') throw new ApiError('model_not_ready', MODEL_NOT_READY);
+    // A missing model says why in its own words (424 model_not_ready).
+    if (state === 'error') this.backend.info();
   }
 
   private assertIdle(conversationId: string): void {
@@ -225,8 +224,7 @@ export class ChatService {
     let end: EndEvent | undefined;
     let failure: string | undefined;
     try {
-      const scheduler = this.requireScheduler();
-      const admission = this.admit(scheduler, conversationId, assistant.parentId!, topNTokens, reply.controller.signal);
+      const admission = await this.admit(conversationId, assistant.parentId!, topNTokens, reply.controller.signal);
       try {
         for await (const event of admission.events) {
           if (event.type === 'end') {
@@ -273,7 +271,7 @@ export class ChatService {
   }
 
   /** Admits the reply with the conversation's max_new_tokens, shortened to the room the prompt leaves. */
-  private admit(scheduler: Scheduler, conversationId: string, userMessageId: string, topNTokens: number, signal: AbortSignal): Admission {
+  private admit(conversationId: string, userMessageId: string, topNTokens: number, signal: AbortSignal): Promise<Admission> {
     const { settings } = this.store.get(conversationId);
     const messages: ChatMessage[] = [];
     if (settings.systemPrompt.trim()) messages.push({ role: 'system', content: settings.systemPrompt });
@@ -282,7 +280,7 @@ export class ChatService {
       if (message.role === 'user' || message.content) messages.push({ role: message.role, content: message.content });
     }
     const parameters = toGenerateParameters(settings, settings.max_new_tokens, topNTokens);
-    return scheduler.admit({ prompt: { messages }, parameters, fitMaxNewTokens: true }, signal, 'window');
+    return this.backend.admit({ prompt: { messages }, parameters, fitMaxNewTokens: true }, signal, 'window');
   }
 
   private emit(update: ReplyUpdate): void {

@@ -55,10 +55,12 @@ async function referenceDistributions(prepared: PreparedGeneration, generated: T
   return steps;
 }
 
+const ids = (events: TokenEvent[]) => events.map((event) => event.token.id as Token);
+
 function expectLogprobsMatch(tokens: TokenEvent[], reference: Map<Token, number>[]): void {
   expect(reference).toHaveLength(tokens.length);
   tokens.forEach((event, i) => {
-    const probability = reference[i]!.get(event.token.id);
+    const probability = reference[i]!.get(event.token.id as Token);
     expect(probability, `token ${i + 1} is not a candidate of the reference distribution`).toBeGreaterThan(0);
     expect(Math.abs(event.token.logprob! - Math.log(probability!))).toBeLessThan(1e-4);
   });
@@ -68,34 +70,34 @@ describe('Engine log-probabilities', () => {
   it('greedy: each token is the most likely one and its logprob equals what `probabilities` gives', async () => {
     const { prepared, tokens } = await generate({ max_new_tokens: 24 });
     expect(tokens.length).toBeGreaterThan(0);
-    const reference = await referenceDistributions(prepared, tokens.map((event) => event.token.id));
+    const reference = await referenceDistributions(prepared, ids(tokens));
     expectLogprobsMatch(tokens, reference);
     tokens.forEach((event, i) => expect(event.token.id).toBe(reference[i]!.keys().next().value));
   });
 
   it('greedy with penalties: logprobs of the penalized distribution', async () => {
     const { prepared, tokens } = await generate({ max_new_tokens: 24, repetition_penalty: 1.3, frequency_penalty: 0.5 });
-    expectLogprobsMatch(tokens, await referenceDistributions(prepared, tokens.map((event) => event.token.id)));
+    expectLogprobsMatch(tokens, await referenceDistributions(prepared, ids(tokens)));
   });
 
   it('sampled: logprobs of the tempered, truncated distribution; the same seed gives the same tokens', async () => {
     const parameters: GenerateParameters = { max_new_tokens: 24, do_sample: true, temperature: 0.8, top_p: 0.9, seed: 42 };
     const first = await generate(parameters);
     const again = await generate(parameters);
-    expect(again.tokens.map((event) => event.token.id)).toEqual(first.tokens.map((event) => event.token.id));
+    expect(ids(again.tokens)).toEqual(ids(first.tokens));
     expect(first.end.seed).toBe(42);
-    expectLogprobsMatch(first.tokens, await referenceDistributions(first.prepared, first.tokens.map((event) => event.token.id)));
+    expectLogprobsMatch(first.tokens, await referenceDistributions(first.prepared, ids(first.tokens)));
   });
 
   it('sampled with top_k only: logprobs match', async () => {
     const { prepared, tokens } = await generate({ max_new_tokens: 16, top_k: 5, seed: 7 });
-    expectLogprobsMatch(tokens, await referenceDistributions(prepared, tokens.map((event) => event.token.id)));
+    expectLogprobsMatch(tokens, await referenceDistributions(prepared, ids(tokens)));
   });
 
   it('top_n_tokens: the top candidates and their logprobs are the head of `probabilities`, greedy and sampled', async () => {
     for (const parameters of [{ max_new_tokens: 12, top_n_tokens: 5 }, { max_new_tokens: 12, top_n_tokens: 3, temperature: 0.7, seed: 3 }] satisfies GenerateParameters[]) {
       const { prepared, tokens } = await generate(parameters);
-      const reference = await referenceDistributions(prepared, tokens.map((event) => event.token.id));
+      const reference = await referenceDistributions(prepared, ids(tokens));
       expectLogprobsMatch(tokens, reference);
       tokens.forEach((event, i) => {
         const head = [...reference[i]!].slice(0, parameters.top_n_tokens);
@@ -107,7 +109,7 @@ describe('Engine log-probabilities', () => {
 
   it('typical_p: the token drawn here carries its probability from the full distribution', async () => {
     const { prepared, tokens } = await generate({ max_new_tokens: 12, typical_p: 0.9, seed: 11, top_n_tokens: 2 });
-    const reference = await referenceDistributions(prepared, tokens.map((event) => event.token.id));
+    const reference = await referenceDistributions(prepared, ids(tokens));
     expectLogprobsMatch(tokens, reference);
     tokens.forEach((event) => expect(event.topTokens).toHaveLength(2));
   });

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledModelPath } from '../bundledModel.js';
 import { Engine } from '../engine/Engine.js';
 import type { EndEvent, GenerationRequest } from '../wire/generation.js';
-import { Scheduler, type Admission } from './Scheduler.js';
+import type { Admission } from '../backends/Backend.js';
+import { InFlightCounter } from '../backends/InFlightCounter.js';
+import { Scheduler } from './Scheduler.js';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -26,7 +28,7 @@ async function finish(admission: Admission): Promise<EndEvent> {
 
 describe('Scheduler', () => {
   it('refuses past max concurrent requests, never the window, and counts a request that is closed unread', async () => {
-    const scheduler = new Scheduler(engine, { maxConcurrentRequests: 1 });
+    const scheduler = new Scheduler(engine, new InFlightCounter(1));
     const signal = new AbortController().signal;
     const first = scheduler.admit(story(3), signal);
     expect(() => scheduler.admit(story(3), signal)).toThrow(expect.objectContaining({ status: 429, errorType: 'overloaded' }));
@@ -39,7 +41,7 @@ describe('Scheduler', () => {
   });
 
   it('queues requests beyond the free sequences in FIFO order, with the window first', async () => {
-    const scheduler = new Scheduler(engine, { maxConcurrentRequests: 10 });
+    const scheduler = new Scheduler(engine, new InFlightCounter(10));
     const signal = new AbortController().signal;
     const order: string[] = [];
     const run = (name: string, admission: Admission) => finish(admission).then((end) => (order.push(name), end));
@@ -56,7 +58,7 @@ describe('Scheduler', () => {
   });
 
   it('gives a follow-up the sequence that holds its prefix, so most of the prompt is not evaluated again', async () => {
-    const scheduler = new Scheduler(engine, { maxConcurrentRequests: 10 });
+    const scheduler = new Scheduler(engine, new InFlightCounter(10));
     const signal = new AbortController().signal;
     const base = 'The history of the printing press begins in the fifteenth century, when';
     await finish(scheduler.admit(story(10, 'A completely different prompt about cooking pasta at home'), signal));
@@ -67,7 +69,7 @@ describe('Scheduler', () => {
   });
 
   it('an abort ends the generation within one token and frees the sequence; an abort while queued leaves the queue', async () => {
-    const scheduler = new Scheduler(engine, { maxConcurrentRequests: 10 });
+    const scheduler = new Scheduler(engine, new InFlightCounter(10));
     const controllers = [new AbortController(), new AbortController(), new AbortController()];
     const admissions = controllers.map((controller) => scheduler.admit(story(500), controller.signal));
     const tokensSeen = [0, 0];

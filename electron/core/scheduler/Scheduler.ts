@@ -1,30 +1,8 @@
 import type { LlamaContextSequence, Token } from 'node-llama-cpp';
+import type { Admission, BackendStats, RequestSource } from '../backends/Backend.js';
+import type { InFlightCounter } from '../backends/InFlightCounter.js';
 import type { Engine, PreparedGeneration } from '../engine/Engine.js';
-import { overloadedError } from '../errors.js';
 import type { GenerationEvent, GenerationRequest } from '../wire/generation.js';
-
-/** Who asked: the window's own chat is never refused because of outside load, and goes first in the queue. */
-export type RequestSource = 'window' | 'api';
-
-export interface SchedulerOptions {
-  /** Requests in flight (running or queued) from outside tools; one more is refused with 429 `overloaded`. */
-  maxConcurrentRequests: number;
-}
-
-export interface Admission {
-  /** Prompt tokens after truncation. */
-  inputLength: number;
-  /** Runs the generation once a sequence is free. */
-  events: AsyncGenerator<GenerationEvent>;
-  /** Ends the request whether or not its events were read; call it in a `finally`. Safe to call twice. */
-  close(): Promise<void>;
-}
-
-export interface SchedulerStats {
-  inFlight: number;
-  queued: number;
-  running: number;
-}
 
 interface Waiter {
   tokens: Token[];
@@ -38,19 +16,17 @@ interface Waiter {
 export class Scheduler {
   private readonly free: LlamaContextSequence[];
   private readonly queue: Waiter[] = [];
-  private apiInFlight = 0;
-  private windowInFlight = 0;
 
   constructor(
     private readonly engine: Engine,
-    private readonly options: SchedulerOptions,
+    /** Requests in flight per source, with the 429 rule (shared with /tokenize). */
+    private readonly inFlight: InFlightCounter,
   ) {
     this.free = [...engine.sequences];
   }
 
-  get stats(): SchedulerStats {
-    const inFlight = this.apiInFlight + this.windowInFlight;
-    return { inFlight, queued: this.queue.length, running: this.engine.sequences.length - this.free.length };
+  get stats(): BackendStats {
+    return { inFlight: this.inFlight.total, queued: this.queue.length, running: this.engine.sequences.length - this.free.length };
   }
 
   /**
@@ -58,14 +34,14 @@ export class Scheduler {
    * does not fit. Nothing is sent to the client before this returns, so errors keep their real status.
    */
   admit(request: GenerationRequest, signal: AbortSignal, source: RequestSource = 'api'): Admission {
-    if (source === 'api' && this.apiInFlight >= this.options.maxConcurrentRequests) throw overloadedError();
-    const prepared = this.engine.prepare(request);
-    this.count(source, +1);
-    let counted = true;
-    const uncount = () => {
-      if (counted) this.count(source, -1);
-      counted = false;
-    };
+    const uncount = this.inFlight.enter(source);
+    let prepared: PreparedGeneration;
+    try {
+      prepared = this.engine.prepare(request);
+    } catch (error) {
+      uncount();
+      throw error;
+    }
     const events = this.execute(prepared, signal, source, uncount);
     return {
       inputLength: prepared.tokens.length,
@@ -88,11 +64,6 @@ export class Scheduler {
       if (sequence) this.release(sequence);
       uncount();
     }
-  }
-
-  private count(source: RequestSource, delta: number): void {
-    if (source === 'api') this.apiInFlight += delta;
-    else this.windowInFlight += delta;
   }
 
   /** A free sequence, now or when one frees up; undefined if the signal aborts first. */

@@ -2,44 +2,40 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { overloadedError } from '../errors.js';
-import type { Admission } from '../scheduler/Scheduler.js';
 import { readSse } from '../testing/readSse.js';
 import { startTestServer, type TestServer } from '../testing/startTestServer.js';
 import type { ApiRequestInfo } from '../wire/endpoint.js';
-import type { GenerationEvent } from '../wire/generation.js';
-import { RequestRegistry } from './RequestRegistry.js';
+import type { EndEvent, TokenEvent } from '../wire/generation.js';
+import { CANCELLED_MESSAGE, RequestRegistry } from './RequestRegistry.js';
 
 const caller = { route: '/generate', client: 'test' };
 
-/** An admission that yields `tokens` tokens and ends, without a model. */
-function fakeAdmission(tokens: number): Admission {
-  async function* events(): AsyncGenerator<GenerationEvent> {
-    for (let index = 1; index <= tokens; index++) {
-      yield { type: 'token', index, token: { id: index, text: 'a', logprob: null, special: false }, last: index === tokens };
-    }
-    yield {
-      type: 'end',
-      generatedText: 'a'.repeat(tokens),
-      finishReason: 'length',
-      generatedTokens: tokens,
-      seed: null,
-      inputLength: 3,
-      stopSequence: null,
-      cancelled: false,
-      timings: { queueMs: 0, firstTokenMs: 0, generationMs: 1, reusedPromptTokens: 0 },
-    };
-  }
-  return { inputLength: 3, events: events(), close: async () => undefined };
+function tokenEvent(index: number, last: boolean): TokenEvent {
+  return { type: 'token', index, token: { id: index, text: 'a', logprob: null, special: false }, last };
 }
 
-async function run(registry: RequestRegistry, tokens: number) {
-  const admission = registry.track(caller, new AbortController().signal, () => fakeAdmission(tokens));
-  try {
-    for await (const event of admission.events) void event;
-  } finally {
-    await admission.close();
-  }
-  return admission.id;
+function endEvent(tokens: number): EndEvent {
+  return {
+    type: 'end',
+    generatedText: 'a'.repeat(tokens),
+    finishReason: 'length',
+    generatedTokens: tokens,
+    seed: null,
+    inputLength: 3,
+    stopSequence: null,
+    cancelled: false,
+    timings: { queueMs: 0, firstTokenMs: 0, generationMs: 1, reusedPromptTokens: 0 },
+  };
+}
+
+/** What the pipeline tells the registry about a request that yields `tokens` tokens and ends, without a model. */
+function run(registry: RequestRegistry, tokens: number): string {
+  const tracked = registry.track(caller, new AbortController().signal);
+  tracked.observer.admitted(3);
+  for (let index = 1; index <= tokens; index++) tracked.observer.token(tokenEvent(index, index === tokens));
+  tracked.observer.end(endEvent(tokens));
+  tracked.observer.closed();
+  return tracked.id;
 }
 
 describe('RequestRegistry', () => {
@@ -47,39 +43,46 @@ describe('RequestRegistry', () => {
     const registry = new RequestRegistry();
     const seen: ApiRequestInfo['state'][] = [];
     registry.onChange((requests) => seen.push(requests[0]!.state));
-    const admission = registry.track(caller, new AbortController().signal, () => fakeAdmission(4));
-    expect(registry.get(admission.id)).toMatchObject({ route: '/generate', client: 'test', state: 'queued', tokens: 0, promptTokens: 3, finishedAt: null });
-    for await (const event of admission.events) void event;
-    await admission.close();
-    expect(registry.get(admission.id)).toMatchObject({ state: 'done', tokens: 4, error: null });
+    const tracked = registry.track(caller, new AbortController().signal);
+    tracked.observer.admitted(3);
+    expect(registry.get(tracked.id)).toMatchObject({ route: '/generate', client: 'test', state: 'queued', tokens: 0, promptTokens: 3, finishedAt: null });
+    for (let index = 1; index <= 4; index++) tracked.observer.token(tokenEvent(index, index === 4));
+    tracked.observer.end(endEvent(4));
+    tracked.observer.closed();
+    expect(registry.get(tracked.id)).toMatchObject({ state: 'done', tokens: 4, error: null });
     await Promise.resolve();
     expect(seen.at(-1)).toBe('done');
   });
 
-  it('lists a refused request as an error and rethrows', () => {
+  it('lists a refused request as an error', () => {
     const registry = new RequestRegistry();
-    expect(() =>
-      registry.track(caller, new AbortController().signal, () => {
-        throw overloadedError();
-      }),
-    ).toThrow('Model is overloaded');
+    registry.track(caller, new AbortController().signal).observer.refused(overloadedError());
     expect(registry.list()).toMatchObject([{ state: 'error', error: 'Model is overloaded' }]);
   });
 
-  it('keeps only the last finished requests', async () => {
+  it('keeps only the last finished requests', () => {
     const registry = new RequestRegistry({ keepFinished: 3 });
     const ids = [];
-    for (let i = 0; i < 6; i++) ids.push(await run(registry, 1));
+    for (let i = 0; i < 6; i++) ids.push(run(registry, 1));
     expect(registry.list().map((request) => request.id)).toEqual(ids.slice(-3));
   });
 
-  it('marks a request that ended without its end event (client gone, cancelled while queued) as cancelled', async () => {
+  it('marks a request that ended without its end event (client gone, cancelled while queued) as cancelled', () => {
     const registry = new RequestRegistry();
-    const admission = registry.track(caller, AbortSignal.abort(new Error('client disconnected')), () => fakeAdmission(5));
-    await admission.events.next();
-    await admission.close();
-    expect(registry.get(admission.id)).toMatchObject({ state: 'cancelled', tokens: 1, error: 'client disconnected' });
-    expect(registry.cancel(admission.id)).toBe(false);
+    const tracked = registry.track(caller, AbortSignal.abort(new Error('client disconnected')));
+    tracked.observer.admitted(3);
+    tracked.observer.token(tokenEvent(1, false));
+    tracked.observer.closed();
+    expect(registry.get(tracked.id)).toMatchObject({ state: 'cancelled', tokens: 1, error: 'client disconnected' });
+    expect(registry.cancel(tracked.id)).toBe(false);
+  });
+
+  it('cancel(id) aborts the signal it handed out, with the reason', () => {
+    const registry = new RequestRegistry();
+    const tracked = registry.track(caller, new AbortController().signal);
+    expect(registry.cancel(tracked.id)).toBe(true);
+    expect(tracked.signal.aborted).toBe(true);
+    expect((tracked.signal.reason as Error).message).toBe(CANCELLED_MESSAGE);
   });
 });
 

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Admission } from '../scheduler/Scheduler.js';
 import type { Unsubscribe } from '../wire/bridge.js';
 import type { ApiRequestInfo, ApiRequestState, RequestCaller } from '../wire/endpoint.js';
-import type { GenerationEvent } from '../wire/generation.js';
-
-/** An admission that the registry follows: its id, and the signal that really drives the generation. */
-export interface TrackedAdmission extends Admission {
-  id: string;
-  /** The caller's signal combined with cancel(id); its reason says why a generation stopped. */
-  signal: AbortSignal;
-}
+import type { TrackedRequest } from './ServerContext.js';
 
 export interface RequestRegistryOptions {
   /** Finished requests kept in the list (oldest dropped first). */
@@ -30,7 +22,7 @@ export const CANCELLED_MESSAGE = "The request was cancelled in Brook's window.";
 
 /**
  * The live list of requests from other tools: what is queued, generating and recently finished, with a
- * way to cancel one. Fed by ServerContext.admit, the one door every API route goes through.
+ * way to cancel one. Fed through its observer by serveGeneration, the one pipeline every API route goes through.
  */
 export class RequestRegistry {
   private readonly entries = new Map<string, Entry>();
@@ -70,10 +62,10 @@ export class RequestRegistry {
   }
 
   /**
-   * Registers a request and admits it with `admit`, given a signal that also aborts on cancel(id).
-   * A refused admission is listed as an error and rethrown.
+   * Lists a request; its signal also aborts on cancel(id), and its observer keeps the entry up to date
+   * (a refused request is listed as an error).
    */
-  track(caller: RequestCaller, signal: AbortSignal, admit: (signal: AbortSignal) => Admission): TrackedAdmission {
+  track(caller: RequestCaller, signal: AbortSignal): TrackedRequest {
     const cancel = new AbortController();
     const entry: Entry = {
       info: {
@@ -94,43 +86,23 @@ export class RequestRegistry {
     };
     this.entries.set(entry.info.id, entry);
     const combined = AbortSignal.any([signal, cancel.signal]);
-    let admission: Admission;
-    try {
-      admission = admit(combined);
-    } catch (error) {
-      this.finish(entry, 'error', error instanceof Error ? error.message : String(error));
-      throw error;
-    }
-    entry.info.promptTokens = admission.inputLength;
-    this.changed(true);
-
-    const registry = this;
-    async function* follow(events: AsyncGenerator<GenerationEvent>): AsyncGenerator<GenerationEvent> {
-      try {
-        for await (const event of events) {
-          if (event.type === 'token') registry.progress(entry, event.index);
-          else registry.finish(entry, event.cancelled ? 'cancelled' : 'done', event.cancelled ? reasonOf(combined) : null);
-          yield event;
-        }
-      } catch (error) {
-        registry.finish(entry, 'error', error instanceof Error ? error.message : String(error));
-        throw error;
-      }
-    }
-    const events = follow(admission.events);
     return {
       id: entry.info.id,
       signal: combined,
-      inputLength: admission.inputLength,
-      events,
-      close: async () => {
-        try {
-          await events.return(undefined);
-          await admission.close();
-        } finally {
-          // Ended without its `end` event: the client left, or it was cancelled while queued.
-          if (isActive(entry.info.state)) this.finish(entry, 'cancelled', reasonOf(combined));
-        }
+      observer: {
+        refused: (error) => this.finish(entry, 'error', messageOf(error)),
+        admitted: (inputLength) => {
+          entry.info.promptTokens = inputLength ?? 0;
+          this.changed(true);
+        },
+        token: (event) => this.progress(entry, event.index),
+        end: (event) => {
+          if (event.inputLength) entry.info.promptTokens = event.inputLength;
+          this.finish(entry, event.cancelled ? 'cancelled' : 'done', event.cancelled ? reasonOf(combined) : null);
+        },
+        failed: (error) => this.finish(entry, 'error', messageOf(error)),
+        // Ended without its `end` event: the client left, or it was cancelled while queued.
+        closed: () => this.finish(entry, 'cancelled', reasonOf(combined)),
       },
     };
   }
@@ -198,6 +170,10 @@ export class RequestRegistry {
 
 function isActive(state: ApiRequestState): boolean {
   return state === 'queued' || state === 'generating';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function reasonOf(signal: AbortSignal): string | null {

@@ -1,17 +1,23 @@
-import type { ModelHost } from '../ModelHost.js';
-import type { GenerationRequest } from '../wire/generation.js';
-import type { RequestRegistry, TrackedAdmission } from './RequestRegistry.js';
+import type { Backend } from '../backends/Backend.js';
+import type { RequestCaller } from '../wire/endpoint.js';
+import type { GenerationObserver } from './GenerationObserver.js';
+import type { RequestRegistry } from './RequestRegistry.js';
 import type { ServerMetrics } from './ServerMetrics.js';
 
-/** What every route plugin gets: the model, the one way in to the pipeline, and the server's shutdown signal. */
+/** A request the server follows: its id, the signal that really drives it, and who is told about it. */
+export interface TrackedRequest {
+  id: string;
+  /** The caller's signal combined with cancel(id) in the live list; its reason says why a generation stopped. */
+  signal: AbortSignal;
+  /** The live request list and the metrics, both. */
+  observer: GenerationObserver;
+}
+
+/** What every route plugin gets: the backend, the pipeline's tracking hook, and the server's shutdown signal. */
 export interface ServerContext {
-  host: ModelHost;
-  /**
-   * Admits a request from an outside tool (429 `overloaded` past the limit, 422 for prompts that don't fit).
-   * The single door of every API route: the request is listed in `requests` (with the route and User-Agent
-   * of the HTTP request being handled) and measured in `metrics`.
-   */
-  admit(request: GenerationRequest, signal: AbortSignal): TrackedAdmission;
+  backend: Backend;
+  /** Lists a request from an outside tool in `requests` and measures it in `metrics` (serveGeneration calls it). */
+  track(caller: RequestCaller, signal: AbortSignal): TrackedRequest;
   /** Aborts every open generation when the server closes. */
   shutdown: AbortSignal;
   maxConcurrentRequests: number;

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Admission, SchedulerStats } from '../scheduler/Scheduler.js';
-import type { GenerationEvent } from '../wire/generation.js';
+import type { BackendStats } from '../backends/Backend.js';
+import type { GenerationObserver } from './GenerationObserver.js';
 
 /**
  * Prometheus metrics of one server, in a registry of its own (two servers in one process, as in the
  * tests, don't share counters). HTTP responses are counted by route and status; generations are observed
- * through ServerContext.admit, so every API route is measured the same way.
+ * through the one pipeline's observer (serveGeneration), so every API route is measured the same way.
  */
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -18,7 +18,7 @@ export class ServerMetrics {
   private readonly timePerToken: Histogram<'route'>;
 
   /** `stats` gives the scheduler's counts, or null while no model is loaded. */
-  constructor(stats: () => SchedulerStats | null) {
+  constructor(stats: () => BackendStats | null) {
     const registers = [this.registry];
     this.responses = new Counter({ name: 'brook_http_requests_total', help: 'HTTP requests answered, by route and status.', labelNames: ['route', 'status'], registers });
     this.generations = new Counter({
@@ -75,45 +75,40 @@ export class ServerMetrics {
     });
   }
 
-  /** Follows an admitted generation: tokens, time to first token, time per token, outcome. */
-  observe(route: string, admission: Admission): Admission {
-    const admittedAt = performance.now();
-    this.promptTokens.inc({ route }, admission.inputLength);
-    let ended = false;
-    const metrics = this;
-    async function* follow(events: AsyncGenerator<GenerationEvent>): AsyncGenerator<GenerationEvent> {
-      let previous = 0;
-      try {
-        for await (const event of events) {
-          if (event.type === 'token') {
-            const now = performance.now();
-            if (event.index === 1) metrics.timeToFirstToken.observe({ route }, (now - admittedAt) / 1000);
-            else metrics.timePerToken.observe({ route }, (now - previous) / 1000);
-            previous = now;
-            metrics.generatedTokens.inc({ route });
-          } else {
-            ended = true;
-            metrics.generations.inc({ route, outcome: event.cancelled ? 'cancelled' : 'done' });
-          }
-          yield event;
-        }
-      } catch (error) {
-        ended = true;
-        metrics.generations.inc({ route, outcome: 'error' });
-        throw error;
-      }
-    }
-    const events = follow(admission.events);
+  /** An observer of one generation on `route`: tokens, time to first token, time per token, outcome. */
+  observer(route: string): GenerationObserver {
+    let admittedAt = 0;
+    let previous = 0;
+    let outcome: 'done' | 'cancelled' | 'error' | null = null;
+    // A remote upstream tells the prompt's length only at the end.
+    let promptCounted = false;
+    const countPrompt = (tokens: number | null) => {
+      if (promptCounted || tokens === null) return;
+      this.promptTokens.inc({ route }, tokens);
+      promptCounted = true;
+    };
     return {
-      inputLength: admission.inputLength,
-      events,
-      close: async () => {
-        await events.return(undefined);
-        await admission.close();
-        if (!ended) {
-          ended = true;
-          metrics.generations.inc({ route, outcome: 'cancelled' });
-        }
+      refused: () => undefined,
+      admitted: (inputLength) => {
+        admittedAt = performance.now();
+        countPrompt(inputLength);
+      },
+      token: (event) => {
+        const now = performance.now();
+        if (event.index === 1) this.timeToFirstToken.observe({ route }, (now - admittedAt) / 1000);
+        else this.timePerToken.observe({ route }, (now - previous) / 1000);
+        previous = now;
+        this.generatedTokens.inc({ route });
+      },
+      end: (event) => {
+        countPrompt(event.inputLength);
+        outcome = event.cancelled ? 'cancelled' : 'done';
+      },
+      failed: () => {
+        outcome = 'error';
+      },
+      closed: () => {
+        this.generations.inc({ route, outcome: outcome ?? 'cancelled' });
       },
     };
   }

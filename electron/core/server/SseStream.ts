@@ -9,6 +9,11 @@ export const DRAIN_TIMEOUT_MS = 30_000;
 export interface SseStreamOptions {
   /** Overrides DRAIN_TIMEOUT_MS (tests use a short one). */
   drainTimeoutMs?: number;
+  /**
+   * 'ndjson': one JSON object per line (`application/x-ndjson`, Ollama's streams) instead of SSE frames; the
+   * same flow control, no keep-alive comments (NDJSON has none).
+   */
+  format?: 'sse' | 'ndjson';
 }
 
 /**
@@ -24,6 +29,7 @@ export class SseStream {
   private readonly raw: ServerResponse;
   private readonly keepAlive: NodeJS.Timeout;
   private readonly drainTimeoutMs: number;
+  private readonly ndjson: boolean;
   private lastWrite = Date.now();
   /** The one pending wait for 'drain', shared by every send made while the socket is full. */
   private drained: Promise<boolean> | null = null;
@@ -33,8 +39,9 @@ export class SseStream {
   private constructor(reply: FastifyReply, options: SseStreamOptions) {
     this.raw = reply.raw;
     this.drainTimeoutMs = options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS;
+    this.ndjson = options.format === 'ndjson';
     this.keepAlive = setInterval(() => {
-      if (Date.now() - this.lastWrite >= KEEP_ALIVE_MS) this.write(':\n\n');
+      if (!this.ndjson && Date.now() - this.lastWrite >= KEEP_ALIVE_MS) this.write(':\n\n');
     }, KEEP_ALIVE_MS / 3);
     this.keepAlive.unref();
     this.closed = new Promise((resolve) => {
@@ -54,7 +61,7 @@ export class SseStream {
     reply.hijack();
     reply.raw.writeHead(200, {
       ...headers,
-      'content-type': 'text/event-stream',
+      'content-type': options.format === 'ndjson' ? 'application/x-ndjson' : 'text/event-stream',
       'cache-control': 'no-cache',
       // Tells nginx-style proxies not to buffer the stream.
       'x-accel-buffering': 'no',
@@ -68,10 +75,15 @@ export class SseStream {
     return this.raw.writableLength;
   }
 
-  /** Sends one `data:` event; see the class comment for what the result means. */
-  async send(data: unknown): Promise<boolean> {
+  /**
+   * Sends one `data:` event (named `event` if given; Anthropic names its events), or one NDJSON line; see the
+   * class comment for what the result means.
+   */
+  async send(data: unknown, event?: string): Promise<boolean> {
     if (!this.open) return false;
-    if (this.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`)) return true;
+    const json = typeof data === 'string' ? data : JSON.stringify(data);
+    const frame = this.ndjson ? `${json}\n` : `${event ? `event: ${event}\n` : ''}data: ${json}\n\n`;
+    if (this.write(frame)) return true;
     this.drained ??= this.waitForDrain().finally(() => (this.drained = null));
     return this.drained;
   }

@@ -33,7 +33,8 @@ describe('--max-concurrent-requests 1', () => {
       expect(await refused.json()).toEqual({ error: 'Model is overloaded', error_type: 'overloaded' });
     }
     client.abort();
-    await expect.poll(() => server.host.loaded!.scheduler.stats.inFlight, { timeout: 2000 }).toBe(0);
+    // Within one token once the socket closes; generous for a loaded 2-core machine.
+    await expect.poll(() => server.backend.stats.inFlight, { timeout: 20_000 }).toBe(0);
   });
 
   it('a client that disconnects mid-stream frees its place: the next request is admitted at once', async () => {
@@ -45,8 +46,8 @@ describe('--max-concurrent-requests 1', () => {
     expect((await generate('/generate', undefined, 2)).status).toBe(429);
     client.abort();
 
-    // "At once": within one token's time plus the socket close; polled for up to 3 s for slow, loaded machines.
-    const deadline = performance.now() + 3000;
+    // "At once": within one token's time plus the socket close; polled for up to 20 s for slow, loaded machines.
+    const deadline = performance.now() + 20_000;
     let status = 0;
     while (performance.now() < deadline) {
       const next = await generate('/generate', undefined, 2);

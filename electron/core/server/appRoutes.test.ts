@@ -129,7 +129,7 @@ describe('app routes for the Local API panel (browser mode)', () => {
     expect(listed.at(-1)).toMatchObject({ id: running.id, client: 'my-editor/1.0' });
 
     const cancel = await app(`/app/requests/${running.id}/cancel`, { method: 'POST' });
-    expect(await cancel.json()).toEqual({ cancelled: true });
+    expect(await cancel.json()).toBe(true);
     const error = await reading;
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as Error).message).toBe("Generation stopped before the end: The request was cancelled in Brook's window.");
@@ -139,7 +139,7 @@ describe('app routes for the Local API panel (browser mode)', () => {
     const ended = events.lists().at(-1)!.find((request) => request.id === running.id)!;
     expect(ended.tokens).toBeLessThan(900);
     expect(ended.finishedAt).not.toBeNull();
-    expect(await (await app(`/app/requests/${running.id}/cancel`, { method: 'POST' })).json()).toEqual({ cancelled: false });
+    expect(await (await app(`/app/requests/${running.id}/cancel`, { method: 'POST' })).json()).toBe(false);
     expect((await app('/app/requests/not%20an%20id/cancel', { method: 'POST' })).status).toBe(422);
     await events.stop();
   });
@@ -153,7 +153,8 @@ describe('app routes for the Local API panel (browser mode)', () => {
     await vi.waitFor(async () => {
       const saved = (await (await app(`/app/conversations/${conversation.id}`)).json()) as Conversation;
       expect(Object.values(saved.messages).some((message) => message.role === 'assistant' && message.status === 'complete')).toBe(true);
-    });
+      // A loaded 2-core machine may take a while for the first token.
+    }, { timeout: 60_000, interval: 100 });
     expect(((await (await app('/app/requests')).json()) as ApiRequestInfo[]).length).toBe(before);
   });
 });

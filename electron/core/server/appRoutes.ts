@@ -1,36 +1,21 @@
-// The window's Bridge over HTTP (browser mode, `npm run serve` → /ui/). One route per Bridge method, each
-// validated with the same wire schemas as the IPC handlers; replies, status and the requests from other tools
-// reach the window over one Server-Sent Events stream, GET /app/events. The renderer's HttpBridge is the other half of this mapping.
+// The window's Bridge over HTTP (browser mode, `npm run serve` → /ui/): one route per command of the command
+// table (wire/bridgeCommands.ts), each running the core's handler for it (bridgeHandlers.ts, which validates
+// with the command's schema, as the IPC handlers do). Replies, status and the requests from other tools reach
+// the window over one Server-Sent Events stream, GET /app/events. The renderer's HttpBridge is derived from
+// the same table.
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { bridgeHandlers, type BridgeServices } from '../bridgeHandlers.js';
 import type { ChatService } from '../chats/ChatService.js';
 import type { AppStatus, Unsubscribe } from '../wire/bridge.js';
-import {
-  ConversationRef,
-  ExportConversation,
-  Regenerate,
-  RenameConversation,
-  SearchConversations,
-  SelectBranch,
-  SendMessage,
-  StopGeneration,
-  UpdateSettings,
-} from '../wire/chats.js';
-import { ApiRequestRef, EndpointChange, type EndpointSettings } from '../wire/endpoint.js';
+import { BRIDGE_COMMANDS, type BridgeCommand } from '../wire/bridgeCommands.js';
 import type { AppEvent } from './appEvents.js';
+import { AppEventHub } from './AppEventHub.js';
 import type { ServerContext } from './ServerContext.js';
 import { SseStream } from './SseStream.js';
 
-export const OpenModel = Type.Object({ path: Type.String({ minLength: 1, maxLength: 4096 }) });
-
-export interface AppRoutesOptions {
+export interface AppRoutesOptions extends Omit<BridgeServices, 'requests' | 'chats'> {
   chats: ChatService;
-  status(): AppStatus;
   onStatus(listener: (status: AppStatus) => void): Unsubscribe;
-  openModel(path: string): Promise<void>;
-  endpointSettings(): EndpointSettings;
-  /** Refused in browser mode (the window is served by the endpoint); the route is here for the Bridge's sake. */
-  configureEndpoint(change: Static<typeof EndpointChange>): Promise<EndpointSettings>;
 }
 
 // The window's private protocol: kept out of the public OpenAPI document.
@@ -39,10 +24,7 @@ const hidden = { hide: true } as const;
 export function appRoutes(options: AppRoutesOptions) {
   return (app: FastifyInstance, context: ServerContext): void => {
     const { chats } = options;
-    const clients = new Set<SseStream>();
-    const broadcast = (event: AppEvent) => {
-      for (const client of clients) void client.send(event);
-    };
+    const hub = new AppEventHub();
 
     // Text already sent per reply, so each frame can say where its text goes.
     const offsets = new Map<string, number>();
@@ -50,104 +32,43 @@ export function appRoutes(options: AppRoutesOptions) {
       const offset = offsets.get(update.messageId) ?? 0;
       if (update.final) offsets.delete(update.messageId);
       else offsets.set(update.messageId, offset + update.text.length);
-      broadcast({ type: 'reply', update, offset });
+      hub.broadcast({ type: 'reply', update, offset });
     });
-    const stopStatus = options.onStatus((status) => broadcast({ type: 'status', status }));
-    const stopRequests = context.requests.onChange((requests) => broadcast({ type: 'requests', requests }));
+    const stopStatus = options.onStatus((status) => hub.broadcast({ type: 'status', status }));
+    const stopRequests = context.requests.onChange((requests) => hub.broadcast({ type: 'requests', requests }));
     app.addHook('onClose', async () => {
       stopReplies();
       stopStatus();
       stopRequests();
-      for (const client of clients) client.end();
-      clients.clear();
+      hub.close();
     });
 
     app.get('/app/events', { schema: hidden }, (_request, reply) => {
       const stream = SseStream.open(reply);
-      clients.add(stream);
-      const close = () => {
-        clients.delete(stream);
-        stream.end();
-        context.shutdown.removeEventListener('abort', close);
-      };
-      // The response closes when the client goes away (or the stream is ended here).
-      reply.raw.on('close', close);
-      context.shutdown.addEventListener('abort', close);
-      void stream.send({ type: 'status', status: options.status() } satisfies AppEvent);
-      void stream.send({ type: 'requests', requests: context.requests.list() } satisfies AppEvent);
+      const close = () => stream.end();
+      context.shutdown.addEventListener('abort', close, { once: true });
+      void stream.closed.then(() => context.shutdown.removeEventListener('abort', close));
+      hub.add(stream, [
+        { type: 'status', status: options.status() },
+        { type: 'requests', requests: context.requests.list() },
+      ] satisfies AppEvent[]);
     });
-
-    app.get('/app/status', { schema: hidden }, async () => options.status());
-
-    app.post('/app/model', { schema: { ...hidden, body: OpenModel } }, async (request, reply) => {
-      await options.openModel((request.body as Static<typeof OpenModel>).path);
-      return reply.status(204).send();
-    });
-
-    app.get('/app/endpoint', { schema: hidden }, async () => options.endpointSettings());
-
-    app.post('/app/endpoint', { schema: { ...hidden, body: EndpointChange } }, async (request) =>
-      options.configureEndpoint(request.body as Static<typeof EndpointChange>),
-    );
 
     // Requests from other tools (never the window's own replies, which do not go through the API routes).
-    app.get('/app/requests', { schema: hidden }, async () => context.requests.list());
-
-    app.post('/app/requests/:id/cancel', { schema: { ...hidden, params: ApiRequestRef } }, async (request) => ({
-      cancelled: context.requests.cancel((request.params as Static<typeof ApiRequestRef>).id),
-    }));
-
-    app.get('/app/conversations', { schema: { ...hidden, querystring: SearchConversations } }, async (request) =>
-      chats.list((request.query as Static<typeof SearchConversations>).query),
-    );
-
-    app.post('/app/conversations', { schema: hidden }, async () => chats.create());
-
-    app.get('/app/conversations/:conversationId', { schema: { ...hidden, params: ConversationRef } }, async (request) =>
-      chats.get((request.params as Static<typeof ConversationRef>).conversationId),
-    );
-
-    app.delete('/app/conversations/:conversationId', { schema: { ...hidden, params: ConversationRef } }, async (request, reply) => {
-      await chats.delete((request.params as Static<typeof ConversationRef>).conversationId);
-      return reply.status(204).send();
-    });
-
-    app.post('/app/rename', { schema: { ...hidden, body: RenameConversation } }, async (request, reply) => {
-      const body = request.body as Static<typeof RenameConversation>;
-      await chats.rename(body.conversationId, body.title);
-      return reply.status(204).send();
-    });
-
-    app.post('/app/settings', { schema: { ...hidden, body: UpdateSettings } }, async (request) => {
-      const body = request.body as Static<typeof UpdateSettings>;
-      return chats.updateSettings(body.conversationId, body.settings);
-    });
-
-    app.post('/app/branch', { schema: { ...hidden, body: SelectBranch } }, async (request) => {
-      const body = request.body as Static<typeof SelectBranch>;
-      return chats.selectBranch(body.conversationId, body.messageId);
-    });
-
-    app.post('/app/export', { schema: { ...hidden, body: ExportConversation } }, async (request) => {
-      const body = request.body as Static<typeof ExportConversation>;
-      return chats.export(body.conversationId, body.format);
-    });
-
-    app.post('/app/send', { schema: { ...hidden, body: SendMessage } }, async (request) => {
-      const body = request.body as Static<typeof SendMessage>;
-      return chats.send(body.conversationId, body.parentId, body.content, body.topNTokens ?? undefined);
-    });
-
-    app.post('/app/regenerate', { schema: { ...hidden, body: Regenerate } }, async (request) => {
-      const body = request.body as Static<typeof Regenerate>;
-      return chats.regenerate(body.conversationId, body.userMessageId, body.topNTokens ?? undefined);
-    });
-
-    app.post('/app/stop', { schema: { ...hidden, body: StopGeneration } }, async (request, reply) => {
-      const body = request.body as Static<typeof StopGeneration>;
-      await chats.stop(body.conversationId, body.messageId);
-      return reply.status(204).send();
-    });
+    const handlers = bridgeHandlers({ ...options, requests: context.requests });
+    for (const command of Object.keys(BRIDGE_COMMANDS) as BridgeCommand[]) {
+      const { method, path } = BRIDGE_COMMANDS[command];
+      app.route({
+        method,
+        url: path,
+        schema: hidden,
+        handler: async (request, reply) => {
+          // The payload is the path's parameters, the query and the body together; the handler validates it.
+          const payload = { ...(request.query as object), ...(request.body as object | undefined), ...(request.params as object) };
+          const value = await handlers[command](payload);
+          return value === null ? reply.status(204).send() : reply.send(value);
+        },
+      });
+    }
   };
 }
-

@@ -1,17 +1,18 @@
 import fastifySwagger from '@fastify/swagger';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ModelHost } from '../ModelHost.js';
+import type { Backend } from '../backends/Backend.js';
 import { compile } from '../wire/validator.js';
-import { currentCaller, trackCallers } from './currentCaller.js';
+import { trackCallers } from './currentCaller.js';
 import { CONNECTIONS_CHECKING_INTERVAL_MS, HEADERS_TIMEOUT_MS, MAX_HEADER_BYTES, REQUEST_TIMEOUT_MS } from './clientLimits.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errorHandling.js';
-import { openaiRoutes } from './openaiRoutes.js';
+import { observeAll } from './GenerationObserver.js';
+import { openaiRoutes } from './protocols/openai/openaiRoutes.js';
+import { tgiRoutes } from './protocols/tgi/tgiRoutes.js';
 import { RequestRegistry } from './RequestRegistry.js';
 import { isLoopbackHostname, registerRequestGuards } from './requestGuards.js';
 import type { ServerContext } from './ServerContext.js';
 import { ServerMetrics } from './ServerMetrics.js';
-import { tgiRoutes } from './tgiRoutes.js';
 
 export const DEFAULT_PORT = 8080;
 /** How long open responses get to finish when the server closes. */
@@ -49,7 +50,7 @@ export interface BrookServer {
   close(reason?: string): Promise<void>;
 }
 
-export async function startServer(host: ModelHost, options: ServerOptions): Promise<BrookServer> {
+export async function startServer(backend: Backend, options: ServerOptions): Promise<BrookServer> {
   if (!isLoopbackHostname(options.hostname) && !options.apiKey) {
     throw new Error(
       `Refusing to listen on ${options.hostname} without an API key: anyone on the network could use the model. Add --api-key <key>, or leave --hostname at 127.0.0.1.`,
@@ -74,13 +75,13 @@ export async function startServer(host: ModelHost, options: ServerOptions): Prom
   const shutdown = new AbortController();
   let port = options.port;
   const requests = options.requests ?? new RequestRegistry();
-  const metrics = new ServerMetrics(() => host.loaded?.scheduler.stats ?? null);
+  const metrics = new ServerMetrics(() => backend.stats);
   const context: ServerContext = {
-    host,
-    // Every API route comes through here: listed in the registry (which can cancel it), measured in metrics.
-    admit: (request, signal) => {
-      const caller = currentCaller();
-      return requests.track(caller, signal, (tracked) => metrics.observe(caller.route, host.require().scheduler.admit(request, tracked, 'api')));
+    backend,
+    // Every generation route comes through here: listed in the registry (which can cancel it), measured in metrics.
+    track: (caller, signal) => {
+      const tracked = requests.track(caller, signal);
+      return { ...tracked, observer: observeAll(tracked.observer, metrics.observer(caller.route)) };
     },
     shutdown: shutdown.signal,
     maxConcurrentRequests: options.maxConcurrentRequests,

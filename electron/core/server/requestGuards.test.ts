@@ -103,7 +103,7 @@ describe('API key', () => {
 describe('listening address', () => {
   it('refuses to listen beyond loopback without an API key', async () => {
     await expect(
-      startServer(open.host, { hostname: '0.0.0.0', port: 0, apiKey: null, corsAllowOrigins: [], maxConcurrentRequests: 1, version: 'test' }),
+      startServer(open.backend, { hostname: '0.0.0.0', port: 0, apiKey: null, corsAllowOrigins: [], maxConcurrentRequests: 1, version: 'test' }),
     ).rejects.toThrow(/without an API key/);
   });
 

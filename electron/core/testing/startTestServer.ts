@@ -1,18 +1,29 @@
-// Starts the real server with the real bundled model on a free loopback port, for integration tests.
+// Starts the real server on a free loopback port, for integration tests: with the real bundled model, or with
+// any other backend (a scripted one for tests of particular text, a remote one in front of another server).
+import type { Backend } from '../backends/Backend.js';
+import { LocalBackend } from '../backends/local/LocalBackend.js';
 import { bundledModelPath } from '../bundledModel.js';
-import { ModelHost } from '../ModelHost.js';
 import { startServer, type BrookServer, type ServerOptions } from '../server/createServer.js';
 
-export interface TestServer extends BrookServer {
-  host: ModelHost;
+export interface TestServer<B extends Backend = LocalBackend> extends BrookServer {
+  backend: B;
+  /** Closes the server, then disposes the backend. */
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: Partial<ServerOptions> & { parallel?: number } = {}): Promise<TestServer> {
+type TestServerOptions = Partial<ServerOptions> & { parallel?: number; contextSize?: number };
+
+export async function startTestServer(options?: TestServerOptions): Promise<TestServer>;
+export async function startTestServer<B extends Backend>(options: TestServerOptions & { backend: B }): Promise<TestServer<B>>;
+export async function startTestServer(options: TestServerOptions & { backend?: Backend } = {}): Promise<TestServer<Backend>> {
   const maxConcurrentRequests = options.maxConcurrentRequests ?? 128;
-  const host = new ModelHost({ sequences: options.parallel ?? 2, contextSize: 2048, maxConcurrentRequests });
-  await host.load(bundledModelPath());
-  const server = await startServer(host, {
+  let backend = options.backend;
+  if (!backend) {
+    const local = new LocalBackend({ sequences: options.parallel ?? 2, contextSize: options.contextSize ?? 2048, maxConcurrentRequests });
+    await local.load(bundledModelPath());
+    backend = local;
+  }
+  const server = await startServer(backend, {
     hostname: '127.0.0.1',
     port: 0,
     apiKey: null,
@@ -23,10 +34,10 @@ export async function startTestServer(options: Partial<ServerOptions> & { parall
   });
   return {
     ...server,
-    host,
+    backend,
     stop: async () => {
       await server.close();
-      await host.dispose();
+      await backend.dispose();
     },
   };
 }

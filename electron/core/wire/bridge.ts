@@ -2,22 +2,33 @@
 // (`npm run serve`, /ui/) it is implemented over HTTP. The renderer imports these with `import type` only.
 import type { ChatSettings, Conversation, ConversationSummary, ExportedConversation, Message, MessageToken } from './chats.js';
 import type { ApiRequestInfo, EndpointChange, EndpointSettings } from './endpoint.js';
+import type { RemoteServer } from './remote.js';
 
 export type { ApiRequestInfo, ApiRequestState, EndpointChange, EndpointSettings } from './endpoint.js';
+export type { RemoteServer } from './remote.js';
 
 export type Unsubscribe = () => void;
 
-/** The loaded model, as Engine.load describes it. */
+/** Where the model runs: this machine, a remote server Brook forwards to, or the scripted test backend. */
+export type BackendKind = 'local' | 'remote' | 'scripted';
+
+/** The model served, as its backend describes it. */
 export interface ModelInfo {
+  backend: BackendKind;
   id: string;
+  /** The GGUF file, or the remote server's URL. */
   path: string;
-  sizeBytes: number;
+  /** Size of the model file; null where it is not known (remote). */
+  sizeBytes: number | null;
   trainContextSize: number;
   /** Tokens per sequence: the max total tokens of one request. */
   contextSize: number;
   sequences: number;
-  threads: number;
+  /** CPU threads; null where not known (remote). */
+  threads: number | null;
   gpu: string | false;
+  /** The remote server's protocol, for a remote backend. */
+  protocol?: 'tgi' | 'openai';
 }
 
 export type ModelState =
@@ -64,6 +75,11 @@ export interface Bridge {
   onStatus(listener: (status: AppStatus) => void): Unsubscribe;
   /** Opens another GGUF file: a native dialog in Electron, the given path in a browser. */
   openModel(path?: string): Promise<void>;
+  /**
+   * Serves from a remote TGI, vLLM, llama.cpp or Brook server instead of the local model; resolves once it
+   * answered (the current model keeps serving if it cannot be reached, and the error says why).
+   */
+  useRemote(remote: RemoteServer): Promise<void>;
 
   listConversations(query?: string): Promise<ConversationSummary[]>;
   getConversation(conversationId: string): Promise<Conversation>;

@@ -1,24 +1,18 @@
-// The Bridge over HTTP, for the window served at /ui/ (browser mode). Each method is one request to an app
-// route (electron/core/server/appRoutes.ts); replies, status and the requests from other tools arrive over one
+// The Bridge over HTTP, for the window served at /ui/ (browser mode). Each command is one request to its app
+// route, both derived from the command table (electron/core/wire/bridgeCommands.ts); replies, status and the requests from other tools arrive over one
 // SSE stream, GET /app/events, read with fetch (so it can carry an API key header) and parsed with
 // eventsource-parser.
 import { createParser } from 'eventsource-parser';
+import { BRIDGE_COMMANDS, type BridgeCommand } from '../../../electron/core/wire/bridgeCommands.js';
+import { commandMethods, type BridgeCommands } from './commandBridge';
 import { BridgeError } from './errors';
 import type {
   ApiRequestInfo,
   AppEvent,
   AppStatus,
   Bridge,
-  ChatSettings,
-  Conversation,
-  ConversationSummary,
-  EndpointChange,
-  EndpointSettings,
-  ExportedConversation,
-  Message,
   PositionedReplyUpdate,
   ReplyUpdate,
-  SendResult,
   Unsubscribe,
 } from './types';
 
@@ -27,6 +21,9 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unauthor
 const API_KEY_STORAGE = 'brook.apiKey';
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 5_000;
+
+// The command methods (status, send, …) come from the command table; see the constructor.
+export interface HttpBridge extends BridgeCommands {}
 
 export class HttpBridge implements Bridge {
   readonly mode = 'browser' as const;
@@ -40,6 +37,7 @@ export class HttpBridge implements Bridge {
 
   constructor(private readonly base: string = location.origin) {
     this.apiKey = readStoredKey();
+    Object.assign(this, commandMethods((command, payload) => this.command(command, payload)));
   }
 
   get connection(): ConnectionState {
@@ -65,10 +63,6 @@ export class HttpBridge implements Bridge {
     this.restartStream();
   }
 
-  status(): Promise<AppStatus> {
-    return this.call('GET', '/app/status');
-  }
-
   onStatus(listener: (status: AppStatus) => void): Unsubscribe {
     this.statusListeners.add(listener);
     this.ensureStream();
@@ -76,56 +70,6 @@ export class HttpBridge implements Bridge {
       this.statusListeners.delete(listener);
       this.stopStreamIfUnused();
     };
-  }
-
-  async openModel(path?: string): Promise<void> {
-    if (!path?.trim()) throw new BridgeError('Enter the full path of a .gguf model file on this computer.', 'validation', 422);
-    await this.call('POST', '/app/model', { path: path.trim() });
-  }
-
-  listConversations(query?: string): Promise<ConversationSummary[]> {
-    const search = query?.trim() ? `?query=${encodeURIComponent(query.trim())}` : '';
-    return this.call('GET', `/app/conversations${search}`);
-  }
-
-  getConversation(conversationId: string): Promise<Conversation> {
-    return this.call('GET', `/app/conversations/${encodeURIComponent(conversationId)}`);
-  }
-
-  createConversation(): Promise<Conversation> {
-    return this.call('POST', '/app/conversations');
-  }
-
-  async renameConversation(conversationId: string, title: string): Promise<void> {
-    await this.call('POST', '/app/rename', { conversationId, title });
-  }
-
-  async deleteConversation(conversationId: string): Promise<void> {
-    await this.call('DELETE', `/app/conversations/${encodeURIComponent(conversationId)}`);
-  }
-
-  updateSettings(conversationId: string, settings: Partial<ChatSettings>): Promise<Conversation> {
-    return this.call('POST', '/app/settings', { conversationId, settings });
-  }
-
-  selectBranch(conversationId: string, messageId: string): Promise<Conversation> {
-    return this.call('POST', '/app/branch', { conversationId, messageId });
-  }
-
-  exportConversation(conversationId: string, format: 'markdown' | 'json'): Promise<ExportedConversation> {
-    return this.call('POST', '/app/export', { conversationId, format });
-  }
-
-  send(conversationId: string, parentId: string | null, content: string, topNTokens?: number): Promise<SendResult> {
-    return this.call('POST', '/app/send', { conversationId, parentId, content, ...(topNTokens ? { topNTokens } : {}) });
-  }
-
-  regenerate(conversationId: string, userMessageId: string, topNTokens?: number): Promise<Message> {
-    return this.call('POST', '/app/regenerate', { conversationId, userMessageId, ...(topNTokens ? { topNTokens } : {}) });
-  }
-
-  async stop(conversationId: string): Promise<void> {
-    await this.call('POST', '/app/stop', { conversationId });
   }
 
   onReply(listener: (update: ReplyUpdate) => void): Unsubscribe {
@@ -137,19 +81,6 @@ export class HttpBridge implements Bridge {
     };
   }
 
-  endpointSettings(): Promise<EndpointSettings> {
-    return this.call('GET', '/app/endpoint');
-  }
-
-  /** Brook refuses it (403, saying why): this window is served by the endpoint it would change. */
-  configureEndpoint(change: EndpointChange): Promise<EndpointSettings> {
-    return this.call('POST', '/app/endpoint', change);
-  }
-
-  listApiRequests(): Promise<ApiRequestInfo[]> {
-    return this.call('GET', '/app/requests');
-  }
-
   onApiRequests(listener: (requests: ApiRequestInfo[]) => void): Unsubscribe {
     this.requestListeners.add(listener);
     this.ensureStream();
@@ -157,11 +88,6 @@ export class HttpBridge implements Bridge {
       this.requestListeners.delete(listener);
       this.stopStreamIfUnused();
     };
-  }
-
-  async cancelApiRequest(id: string): Promise<boolean> {
-    const result = await this.call<{ cancelled: boolean }>('POST', `/app/requests/${encodeURIComponent(id)}/cancel`);
-    return result.cancelled;
   }
 
   private get listened(): boolean {
@@ -173,6 +99,20 @@ export class HttpBridge implements Bridge {
     if (json) headers['content-type'] = 'application/json';
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     return headers;
+  }
+
+  /** One command as its app route: `:name` path segments from the payload, the rest as query (GET) or JSON body. */
+  private command(command: BridgeCommand, payload: Record<string, unknown>): Promise<unknown> {
+    const { method, path } = BRIDGE_COMMANDS[command];
+    const rest = { ...payload };
+    const filled = path.replace(/:(\w+)/g, (_match, name: string) => {
+      const value = String(rest[name] ?? '');
+      delete rest[name];
+      return encodeURIComponent(value);
+    });
+    if (method === 'POST') return this.call(method, filled, rest);
+    const query = new URLSearchParams(Object.entries(rest).map(([name, value]) => [name, String(value)])).toString();
+    return this.call(method, query ? `${filled}?${query}` : filled);
   }
 
   private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {

@@ -1,9 +1,10 @@
+import { createIpcBridge } from './IpcBridge';
 import { HttpBridge } from './HttpBridge';
 import type { Bridge } from './types';
 
 /** IPC when the Electron preload exposed `window.brook`, HTTP (browser mode, /ui/) otherwise. */
 export function createBridge(): Bridge {
-  return window.brook ?? new HttpBridge();
+  return window.brook ? createIpcBridge(window.brook) : new HttpBridge();
 }
 
 export { HttpBridge };

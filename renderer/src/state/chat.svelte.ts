@@ -1,10 +1,14 @@
 import { describeError, type ErrorNotice } from '../bridge/errors';
 import type { Bridge, ChatSettings, Conversation, Message } from '../bridge/types';
+import { NEW_CHAT_SETTINGS } from '../lib/defaults';
 import { download } from '../lib/download';
 import { activePath, childrenByParent, withMessages } from '../lib/tree';
 import type { ConversationsState } from './conversations.svelte';
 import { LiveReplies } from './live.svelte';
 import type { PrefsState } from './prefs.svelte';
+
+/** How long a deleted chat can be brought back. */
+const UNDO_DELETE_MS = 6000;
 
 /** The conversation on screen, its replies as they stream, and the commands the window sends about it. */
 export class ChatState {
@@ -20,7 +24,19 @@ export class ChatState {
   /** A message written while a reply streams: sent as soon as that reply ends (Enter while streaming queues). */
   queued = $state<string | null>(null);
 
+  /** Text to show once the conversation being opened is on screen (a search result was picked). */
+  find = $state<string | null>(null);
+  /** A chat deleted a moment ago, still undoable. */
+  removing = $state<{ id: string; title: string } | null>(null);
+  private removeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Settings changed on a new chat before its first message: saved with the chat when it is created. */
+  pendingSettings = $state<Partial<ChatSettings>>({});
+
   readonly live: LiveReplies;
+
+  /** The settings of the chat on screen (of the chat to be, for a new one). */
+  readonly settings = $derived<ChatSettings>(this.conversation?.settings ?? { ...NEW_CHAT_SETTINGS, ...this.pendingSettings });
 
   readonly path = $derived<Message[]>(this.conversation ? activePath(this.conversation) : []);
   readonly children = $derived<Map<string, Message[]>>(this.conversation ? childrenByParent(this.conversation) : new Map());
@@ -43,7 +59,9 @@ export class ChatState {
     return this.children.get(message.parentId ?? '') ?? [message];
   }
 
-  async open(conversationId: string): Promise<void> {
+  /** Opens a conversation; with `find`, the view then shows the first message containing it. */
+  async open(conversationId: string, find?: string): Promise<void> {
+    this.find = find?.trim() || null;
     if (conversationId !== this.conversation?.id) this.unqueue();
     const opening = ++this.opening;
     this.loading = true;
@@ -72,10 +90,14 @@ export class ChatState {
     this.loading = false;
   }
 
-  /** Creates the conversation now if this is a new chat (the settings panel needs one). */
+  /** Creates the conversation now if this is a new chat, with the settings chosen for it meanwhile. */
   async ensureConversation(): Promise<Conversation> {
     if (this.conversation) return this.conversation;
-    const conversation = await this.bridge.createConversation();
+    let conversation = await this.bridge.createConversation();
+    if (Object.keys(this.pendingSettings).length > 0) {
+      conversation = await this.bridge.updateSettings(conversation.id, this.pendingSettings);
+      this.pendingSettings = {};
+    }
     this.conversation = conversation;
     void this.list.refresh();
     return conversation;
@@ -170,8 +192,13 @@ export class ChatState {
   }
 
   async updateSettings(settings: Partial<ChatSettings>): Promise<boolean> {
+    // A new chat stays unsaved until its first message: an empty conversation in the list helps nobody.
+    if (!this.conversation) {
+      this.pendingSettings = { ...this.pendingSettings, ...settings };
+      return true;
+    }
     try {
-      const conversation = await this.ensureConversation();
+      const conversation = this.conversation;
       const updated = await this.bridge.updateSettings(conversation.id, settings);
       if (this.conversation?.id === updated.id) this.conversation = this.reconcile(updated);
       return true;
@@ -193,13 +220,36 @@ export class ChatState {
     }
   }
 
-  async remove(conversationId: string): Promise<void> {
+  /** Hides a chat at once and deletes it after a few seconds, unless Undo is pressed meanwhile. */
+  remove(conversationId: string, title: string): void {
+    void this.finishRemoval();
+    this.list.hide(conversationId, true);
+    if (this.conversation?.id === conversationId) this.newChat();
+    this.removing = { id: conversationId, title };
+    this.removeTimer = setTimeout(() => void this.finishRemoval(), UNDO_DELETE_MS);
+  }
+
+  undoRemove(): void {
+    const removing = this.removing;
+    if (!removing) return;
+    clearTimeout(this.removeTimer);
+    this.removing = null;
+    this.list.hide(removing.id, false);
+  }
+
+  /** Deletes the chat waiting for Undo now (its time is up, another is deleted, or the window closes). */
+  async finishRemoval(): Promise<void> {
+    const removing = this.removing;
+    if (!removing) return;
+    clearTimeout(this.removeTimer);
+    this.removing = null;
     try {
-      await this.bridge.deleteConversation(conversationId);
-      if (this.conversation?.id === conversationId) this.newChat();
-      await this.list.refresh();
+      await this.bridge.deleteConversation(removing.id);
     } catch (error) {
       this.error = describeError(error);
+    } finally {
+      await this.list.refresh();
+      this.list.hide(removing.id, false);
     }
   }
 

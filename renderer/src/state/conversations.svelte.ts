@@ -9,6 +9,9 @@ export class ConversationsState {
   query = $state('');
   loaded = $state(false);
   error = $state<ErrorNotice | null>(null);
+  /** Chats deleted with Undo still possible: not listed, not yet deleted. */
+  hidden = $state<ReadonlySet<string>>(new Set());
+  readonly visible = $derived(this.hidden.size === 0 ? this.items : this.items.filter((item) => !this.hidden.has(item.id)));
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
 
@@ -27,6 +30,13 @@ export class ConversationsState {
     } finally {
       if (generation === this.generation) this.loaded = true;
     }
+  }
+
+  hide(id: string, hidden: boolean): void {
+    const next = new Set(this.hidden);
+    if (hidden) next.add(id);
+    else next.delete(id);
+    this.hidden = next;
   }
 
   search(query: string): void {

@@ -1,46 +1,73 @@
-import { Engine, type EngineOptions } from './engine/Engine.js';
-import { ApiError } from './errors.js';
-import { Scheduler } from './scheduler/Scheduler.js';
-import type { ModelState, Unsubscribe } from './wire/bridge.js';
+import { Engine, type EngineOptions } from '../../engine/Engine.js';
+import { ApiError } from '../../errors.js';
+import { Scheduler } from '../../scheduler/Scheduler.js';
+import type { ModelInfo, ModelState, Unsubscribe } from '../../wire/bridge.js';
+import type { GenerationRequest } from '../../wire/generation.js';
+import type { Admission, Backend, BackendStats, RequestSource, TokenPiece } from '../Backend.js';
+import { InFlightCounter } from '../InFlightCounter.js';
+import { assertInputFits } from '../inputBounds.js';
 
-export interface ModelHostOptions extends Omit<EngineOptions, 'modelPath' | 'onLoadProgress'> {
+export interface LocalBackendOptions extends Omit<EngineOptions, 'modelPath' | 'onLoadProgress'> {
   maxConcurrentRequests: number;
 }
 
-export interface LoadedModel {
+interface Loaded {
   engine: Engine;
   scheduler: Scheduler;
 }
 
-/** The model currently loaded (or loading), its scheduler, and the switch to another GGUF file. */
-export class ModelHost {
-  private current: LoadedModel | null = null;
+/** The model on this machine (node-llama-cpp engine + scheduler), and the switch to another GGUF file. */
+export class LocalBackend implements Backend {
+  private current: Loaded | null = null;
   private modelState: ModelState;
   private readonly listeners = new Set<(state: ModelState) => void>();
   private loading: Promise<void> = Promise.resolve();
+  /** One count across model switches: requests admitted on the old model still count until they close. */
+  private readonly inFlight: InFlightCounter;
 
-  constructor(private readonly options: ModelHostOptions) {
+  constructor(private readonly options: LocalBackendOptions) {
     this.modelState = { state: 'error', path: '', error: 'No model loaded yet.' };
+    this.inFlight = new InFlightCounter(options.maxConcurrentRequests);
   }
 
   get state(): ModelState {
     return this.modelState;
   }
 
-  get loaded(): LoadedModel | null {
-    return this.current;
+  /** The engine of the loaded model, for benchmarks and tests that drive it directly; null while none. */
+  get engine(): Engine | null {
+    return this.current?.engine ?? null;
   }
 
-  /** The loaded model, or a 424 error telling the client to wait (never 503: a popular client retries 503 forever). */
-  require(): LoadedModel {
-    if (this.current) return this.current;
-    const state = this.modelState;
-    throw new ApiError(
-      'model_not_ready',
-      state.state === 'loading'
-        ? `The model is still loading (${Math.round(state.progress * 100)}%). Try again in a few seconds.`
-        : `No model is loaded${state.state === 'error' && state.error ? `: ${state.error}` : ''}. Open a GGUF model file first.`,
-    );
+  get stats(): BackendStats {
+    return this.current?.scheduler.stats ?? { inFlight: this.inFlight.total, queued: 0, running: 0 };
+  }
+
+  info(): ModelInfo {
+    return this.require().engine.info;
+  }
+
+  async health(): Promise<void> {
+    this.require();
+  }
+
+  async admit(request: GenerationRequest, signal: AbortSignal, source: RequestSource): Promise<Admission> {
+    const { engine, scheduler } = this.require();
+    assertInputFits(request.prompt, engine.info);
+    return scheduler.admit(request, signal, source);
+  }
+
+  async tokenize(text: string, _signal: AbortSignal, source: RequestSource): Promise<TokenPiece[]> {
+    const { engine } = this.require();
+    // Tokenizing runs on the main thread: bounded by the same character limit as prompts, so one request
+    // cannot stall every open stream (a 2 MB body took 5 s), and counted like a generation.
+    assertInputFits({ text }, engine.info);
+    const leave = this.inFlight.enter(source);
+    try {
+      return engine.tokenizeWithOffsets(text);
+    } finally {
+      leave();
+    }
   }
 
   onState(listener: (state: ModelState) => void): Unsubscribe {
@@ -53,6 +80,18 @@ export class ModelHost {
     const next = this.loading.then(() => this.loadNow(modelPath));
     this.loading = next.catch(() => undefined);
     return next;
+  }
+
+  /** The loaded model, or a 424 error telling the client to wait (never 503: a popular client retries 503 forever). */
+  private require(): Loaded {
+    if (this.current) return this.current;
+    const state = this.modelState;
+    throw new ApiError(
+      'model_not_ready',
+      state.state === 'loading'
+        ? `The model is still loading (${Math.round(state.progress * 100)}%). Try again in a few seconds.`
+        : `No model is loaded${state.state === 'error' && state.error ? `: ${state.error}` : ''}. Open a GGUF model file first.`,
+    );
   }
 
   private async loadNow(modelPath: string): Promise<void> {
@@ -70,7 +109,7 @@ export class ModelHost {
       this.setState(previous ? { state: 'ready', info: previous.engine.info } : { state: 'error', path: modelPath, error: message });
       throw new ApiError('generation', message, 422);
     }
-    this.current = { engine, scheduler: new Scheduler(engine, { maxConcurrentRequests: this.options.maxConcurrentRequests }) };
+    this.current = { engine, scheduler: new Scheduler(engine, this.inFlight) };
     this.setState({ state: 'ready', info: engine.info });
     if (previous) await previous.engine.dispose();
   }
@@ -87,3 +126,4 @@ export class ModelHost {
     if (current) await current.engine.dispose();
   }
 }
+

@@ -9,11 +9,12 @@
 // - in a stream, both clients throw on a `data:` event that has an `error` field, either shape.
 // `type` carries Brook's error type (the TGI routes' `error_type`), so one vocabulary serves both.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ApiError } from '../errors.js';
-import type { OpenAIErrorResponse } from '../wire/openai.js';
-import { toApiError } from './errorHandling.js';
+import { ApiError } from '../../../errors.js';
+import type { OpenAIErrorResponse } from '../../../wire/openai.js';
+import { toApiError } from '../../errorHandling.js';
+import { StoppedEarly } from '../../stoppedEarly.js';
 
-export function openAIError(error: ApiError, param: string | null = null, code: string | null = error.errorType): OpenAIErrorResponse {
+export function openAIError(error: ApiError, param: string | null = null, code: string | null = error instanceof StoppedEarly ? 'cancelled' : error.errorType): OpenAIErrorResponse {
   return { error: { message: error.message, type: error.errorType, param, code } };
 }
 

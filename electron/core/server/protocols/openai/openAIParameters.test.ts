@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from '../wire/validator.js';
-import { ChatCompletionRequest, CompletionRequest } from '../wire/openai.js';
+import { parse } from '../../../wire/validator.js';
+import { ChatCompletionRequest, CompletionRequest } from '../../../wire/openai.js';
 import { chatMessages, chatParameters, completionParameters, completionPrompt } from './openAIParameters.js';
 
 const chat = (extra: Record<string, unknown>) => chatParameters(parse(ChatCompletionRequest, { messages: [{ role: 'user', content: 'hi' }], ...extra }));

@@ -13,10 +13,10 @@
 //   chat: logprobs + top_logprobs       → top_n_tokens = top_logprobs
 //   completions: logprobs N             → top_n_tokens = N (TGI's top_n_tokens when logprobs is unset)
 //   n, best_of                          → must be 1 (422 otherwise, by the schema)
-import { validationError } from '../errors.js';
-import type { ChatMessage } from '../wire/generation.js';
-import type { ChatCompletionMessage, ChatCompletionRequest, CompletionRequest } from '../wire/openai.js';
-import type { GenerateParameters } from '../wire/tgi.js';
+import { validationError } from '../../../errors.js';
+import type { ChatMessage } from '../../../wire/generation.js';
+import type { ChatCompletionMessage, ChatCompletionRequest, CompletionRequest } from '../../../wire/openai.js';
+import type { GenerateParameters } from '../../../wire/tgi.js';
 
 type SamplingRequest = Pick<
   ChatCompletionRequest,

@@ -3,7 +3,7 @@
 import { InferenceClient, InferenceClientProviderApiError } from '@huggingface/inference';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/startTestServer.js';
+import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
 
 let server: TestServer;
 let busy: AbortController;

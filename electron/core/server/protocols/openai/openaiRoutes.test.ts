@@ -2,9 +2,9 @@
 import { InferenceClient, InferenceClientProviderApiError } from '@huggingface/inference';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSse } from '../testing/readSse.js';
-import { startTestServer, type TestServer } from '../testing/startTestServer.js';
-import type { ChatCompletion, ChatCompletionChunk, CompletionChunk } from '../wire/openai.js';
+import { readSse } from '../../../testing/readSse.js';
+import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
+import type { ChatCompletion, ChatCompletionChunk, CompletionChunk } from '../../../wire/openai.js';
 
 let server: TestServer;
 let openai: OpenAI;
@@ -14,7 +14,7 @@ const hf = new InferenceClient();
 beforeAll(async () => {
   server = await startTestServer();
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-needed', maxRetries: 0 });
-  modelId = server.host.loaded!.engine.info.id;
+  modelId = server.backend.info().id;
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,8 +1,8 @@
 // The TGI routes against the real model over real sockets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSse } from '../testing/readSse.js';
-import { startTestServer, type TestServer } from '../testing/startTestServer.js';
-import type { StreamResponse } from '../wire/tgi.js';
+import { readSse } from '../../../testing/readSse.js';
+import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
+import type { StreamResponse } from '../../../wire/tgi.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -241,7 +241,7 @@ describe('closing the server', () => {
     const streamed = await fetch(`${own.url}/generate_stream`, { method: 'POST', headers, body });
     const pending = fetch(`${own.url}/generate`, { method: 'POST', headers, body });
     const reading = readSse(streamed);
-    await expect.poll(() => own.host.loaded!.scheduler.stats.running).toBe(2);
+    await expect.poll(() => own.backend.stats.running).toBe(2);
     await own.stop();
     const { events } = await reading;
     expect(JSON.parse(events.at(-1)!.data)).toEqual({ error: 'Generation stopped before the end: Brook is shutting down', error_type: 'incomplete_generation' });

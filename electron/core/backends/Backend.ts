@@ -1,0 +1,57 @@
+// The seam between the front doors (HTTP routes, the window's chats) and generation. Routes and ChatService
+// know only this interface; LocalBackend (engine + scheduler), RemoteBackend (a TGI or OpenAI upstream) and
+// ScriptedBackend (chosen tokens at a chosen pace, for tests) implement it.
+import type { ModelInfo, ModelState, Unsubscribe } from '../wire/bridge.js';
+import type { GenerationEvent, GenerationRequest } from '../wire/generation.js';
+
+/** Who asked: the window's own chat is never refused because of outside load, and goes first in a queue. */
+export type RequestSource = 'window' | 'api';
+
+/** An admitted request. Nothing reached the client before admission, so refusals keep their real status. */
+export interface Admission {
+  /** Prompt tokens after truncation; null where the backend learns it only at the end (a remote upstream). */
+  inputLength: number | null;
+  /** Token events, then one `end`. */
+  events: AsyncGenerator<GenerationEvent>;
+  /** Ends the request whether or not its events were read; call it in a `finally`. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** One token of POST /tokenize, with its character offsets in the text. */
+export interface TokenPiece {
+  id: number;
+  text: string;
+  start: number;
+  stop: number;
+}
+
+export interface BackendStats {
+  /** Requests admitted and not yet closed (running or queued), all sources. */
+  inFlight: number;
+  queued: number;
+  running: number;
+}
+
+export interface Backend {
+  /** Loading, ready or failed, as the window shows it. */
+  readonly state: ModelState;
+  onState(listener: (state: ModelState) => void): Unsubscribe;
+  /** The model served; throws 424 `model_not_ready` while there is none. */
+  info(): ModelInfo;
+  /** Tokens of `text`, admitted like a generation (it counts against the concurrency limit). */
+  tokenize(text: string, signal: AbortSignal, source: RequestSource): Promise<TokenPiece[]>;
+  /**
+   * Admits a request or rejects: 429 `overloaded` past the limit, 422 `validation` for what the model cannot
+   * take, 424 while no model is ready. An aborted `signal` ends the generation within one token.
+   */
+  admit(request: GenerationRequest, signal: AbortSignal, source: RequestSource): Promise<Admission>;
+  /** Resolves when a request could be served now; rejects with the reason otherwise. */
+  health(): Promise<void>;
+  readonly stats: BackendStats;
+  dispose(): Promise<void>;
+}
+
+/** Longest prompt a request may send to `info`'s model: one generated token must fit after it. */
+export function maxInputTokens(info: ModelInfo): number {
+  return info.contextSize - 1;
+}

@@ -1,0 +1,146 @@
+import { ApiError } from '../../errors.js';
+import type { ModelInfo, ModelState, Unsubscribe } from '../../wire/bridge.js';
+import type { GenerationEvent, GenerationRequest } from '../../wire/generation.js';
+import type { Admission, Backend, BackendStats, RequestSource, TokenPiece } from '../Backend.js';
+import { InFlightCounter } from '../InFlightCounter.js';
+import { detectUpstream, type Upstream } from './detectUpstream.js';
+import { openAIUpstreamRequest, readOpenAIStream } from './openAIUpstream.js';
+import { readTgiStream, tgiUpstreamRequest } from './tgiUpstream.js';
+import { upstreamError, upstreamFetch } from './upstreamFetch.js';
+
+export interface RemoteBackendOptions {
+  /** Base URL of a TGI, OpenAI-compatible (vLLM, llama.cpp's llama-server) or Brook server. */
+  url: string;
+  protocol: 'auto' | 'tgi' | 'openai';
+  apiKey: string | null;
+  maxConcurrentRequests: number;
+}
+
+/**
+ * Generation on another server: Brook's guards, limits, protocols and window stay in front, the tokens come
+ * from upstream as it streams them. Stop aborts the upstream request (it sees the disconnect and frees its
+ * slot); upstream errors keep their status and type; an unreachable upstream is a clear 502.
+ */
+export class RemoteBackend implements Backend {
+  private modelState: ModelState;
+  private upstream: Upstream | null = null;
+  private readonly listeners = new Set<(state: ModelState) => void>();
+  private readonly inFlight: InFlightCounter;
+  private readonly url: string;
+
+  constructor(private readonly options: RemoteBackendOptions) {
+    this.url = options.url.replace(/\/+$/, '');
+    this.inFlight = new InFlightCounter(options.maxConcurrentRequests);
+    this.modelState = { state: 'loading', progress: 0, path: this.url };
+  }
+
+  get state(): ModelState {
+    return this.modelState;
+  }
+
+  get stats(): BackendStats {
+    return { inFlight: this.inFlight.total, queued: 0, running: this.inFlight.total };
+  }
+
+  onState(listener: (state: ModelState) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Asks the server what it speaks and serves; rejects (and says why in `state`) when it cannot be reached. */
+  async connect(): Promise<void> {
+    this.setState({ state: 'loading', progress: 0, path: this.url });
+    try {
+      this.upstream = await detectUpstream(this.url, this.options.protocol, this.options.apiKey);
+    } catch (error) {
+      this.setState({ state: 'error', path: this.url, error: (error as Error).message });
+      throw error;
+    }
+    this.setState({ state: 'ready', info: this.upstream.info });
+  }
+
+  info(): ModelInfo {
+    return this.require().info;
+  }
+
+  async health(): Promise<void> {
+    const upstream = this.require();
+    const response = await upstreamFetch(this.url, upstream.protocol === 'tgi' ? '/health' : '/v1/models', { apiKey: this.options.apiKey, timeoutMs: 5_000 });
+    if (!response.ok) throw await upstreamError(response, this.url);
+  }
+
+  async tokenize(text: string, signal: AbortSignal, source: RequestSource): Promise<TokenPiece[]> {
+    const upstream = this.require();
+    if (upstream.protocol !== 'tgi') {
+      throw new ApiError('validation', `The remote server at ${this.url} speaks OpenAI's protocol, which has no tokenizer route; /tokenize works with a TGI or Brook upstream.`);
+    }
+    const leave = this.inFlight.enter(source);
+    try {
+      const response = await upstreamFetch(this.url, '/tokenize', { apiKey: this.options.apiKey, body: { inputs: text }, signal });
+      if (!response.ok) throw await upstreamError(response, this.url);
+      return (await response.json()) as TokenPiece[];
+    } finally {
+      leave();
+    }
+  }
+
+  async admit(request: GenerationRequest, signal: AbortSignal, source: RequestSource): Promise<Admission> {
+    const upstream = this.require();
+    const leave = this.inFlight.enter(source);
+    // Aborting this ends the upstream request: on Stop, on close, and when the client leaves.
+    const abort = new AbortController();
+    const combined = AbortSignal.any([signal, abort.signal]);
+    try {
+      const useTgi = upstream.protocol === 'tgi' && 'text' in request.prompt;
+      const call = useTgi ? tgiUpstreamRequest(request) : openAIUpstreamRequest(request, upstream.info);
+      const response = await upstreamFetch(this.url, call.path, { apiKey: this.options.apiKey, body: call.body, signal: combined });
+      if (!response.ok || !response.body) throw await upstreamError(response, this.url);
+      const started = performance.now();
+      const events = (useTgi ? readTgiStream : readOpenAIStream)(response.body, { request, signal: combined, started, url: this.url });
+      const finished = guarded(events, combined, leave);
+      return {
+        inputLength: null,
+        events: finished,
+        close: async () => {
+          abort.abort(new Error('the request was closed'));
+          await finished.return(undefined);
+          leave();
+        },
+      };
+    } catch (error) {
+      leave();
+      if (signal.aborted && !(error instanceof ApiError)) throw new ApiError('incomplete_generation', 'The request was cancelled before the remote server answered.');
+      throw error;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.upstream = null;
+  }
+
+  private require(): Upstream {
+    if (this.upstream) return this.upstream;
+    const state = this.modelState;
+    throw new ApiError(
+      'model_not_ready',
+      state.state === 'error' ? state.error : `Brook is still connecting to the remote server at ${this.url}. Try again in a few seconds.`,
+    );
+  }
+
+  private setState(state: ModelState): void {
+    this.modelState = state;
+    for (const listener of [...this.listeners]) listener(state);
+  }
+}
+
+/** The upstream's events; the count is released when they end, however they end. */
+async function* guarded(events: AsyncGenerator<GenerationEvent>, signal: AbortSignal, leave: () => void): AsyncGenerator<GenerationEvent> {
+  try {
+    yield* events;
+  } catch (error) {
+    // An aborted read is a stop, not a failure: the reader ends the generation as cancelled.
+    if (!signal.aborted) throw error;
+  } finally {
+    leave();
+  }
+}

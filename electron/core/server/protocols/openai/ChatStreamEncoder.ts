@@ -1,0 +1,61 @@
+import { StopHoldback } from '../../../engine/StopHoldback.js';
+import type { ApiError } from '../../../errors.js';
+import type { EndEvent, TokenEvent } from '../../../wire/generation.js';
+import type { ChatCompletionChunk, ChatLogprobs, ChatTokenLogprob, OpenAIFinishReason } from '../../../wire/openai.js';
+import type { Frame, StreamEncoder } from '../../Encoder.js';
+import { chatLogprob } from './chatLogprob.js';
+import { openAIError } from './openAIErrors.js';
+import { finishReason, usage, visibleText, type ResponseHead } from './openAIShapes.js';
+
+/**
+ * `chat.completion.chunk` events: the role first, then content deltas (text that may begin a stop sequence is
+ * held back until it is clear), the finish reason, usage when asked, and exactly `data: [DONE]`.
+ */
+export class ChatStreamEncoder implements StreamEncoder {
+  readonly kind = 'stream';
+  readonly format = 'sse';
+  private readonly holdback: StopHoldback<ChatTokenLogprob>;
+
+  constructor(
+    private readonly head: ResponseHead,
+    stops: string[],
+    private readonly withLogprobs: boolean,
+    private readonly includeUsage: boolean,
+  ) {
+    this.holdback = new StopHoldback(stops);
+  }
+
+  start(): Frame[] {
+    return [this.chunk({ role: 'assistant', content: '' }, null, null)];
+  }
+
+  token(event: TokenEvent): Frame[] {
+    const released = this.holdback.push(visibleText(event), this.withLogprobs ? chatLogprob(event) : undefined);
+    if (released.text === '' && released.tokens.length === 0) return [];
+    return [this.chunk({ content: released.text }, this.withLogprobs ? { content: released.tokens } : null, null)];
+  }
+
+  end(event: EndEvent): Frame[] {
+    const frames: Frame[] = [];
+    const rest = this.holdback.finish();
+    if (rest.text !== '' || rest.tokens.length > 0) frames.push(this.chunk({ content: rest.text }, this.withLogprobs ? { content: rest.tokens } : null, null));
+    frames.push(this.chunk({}, null, finishReason(event)));
+    if (this.includeUsage) frames.push({ data: { ...this.head, object: 'chat.completion.chunk', choices: [], usage: usage(event) } satisfies ChatCompletionChunk });
+    frames.push({ data: '[DONE]' });
+    return frames;
+  }
+
+  failure(error: ApiError): Frame[] {
+    return [{ data: openAIError(error) }];
+  }
+
+  private chunk(delta: ChatCompletionChunk['choices'][number]['delta'], logprobs: ChatLogprobs | null, finish: OpenAIFinishReason | null): Frame {
+    const data: ChatCompletionChunk = {
+      ...this.head,
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta, logprobs, finish_reason: finish }],
+      ...(this.includeUsage ? { usage: null } : {}),
+    };
+    return { data };
+  }
+}
