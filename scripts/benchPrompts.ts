@@ -31,7 +31,7 @@ const EVENTS = ['needed new fencing', 'flooded after the rain', 'gave a record h
 export function longConversation(variant: number, tokens: number, count: (messages: ChatMessage[]) => number): ChatMessage[] {
   const messages: ChatMessage[] = [{ role: 'system', content: `${OPENERS[variant % OPENERS.length]} farm records assistant. Answer briefly.` }];
   for (let year = 1; count(messages) < tokens; year++) {
-    const notes = Array.from({ length: 6 }, (_, i) => `In season ${i + 1} of year ${year}, ${SUBJECTS[(year + i) % SUBJECTS.length]} ${EVENTS[(year * 7 + i) % EVENTS.length]}.`);
+    const notes = Array.from({ length: 3 }, (_, i) => `In season ${i + 1} of year ${year}, ${SUBJECTS[(year + i) % SUBJECTS.length]} ${EVENTS[(year * 7 + i) % EVENTS.length]}.`);
     messages.push({ role: 'user', content: `Notes for year ${year}: ${notes.join(' ')}` });
     messages.push({ role: 'assistant', content: `Recorded year ${year}: ${notes.length} entries.` });
   }
