@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { bundledModelPath } from './bundledModel.js';
+import { REMOTE_PROTOCOLS, type RemoteProtocol } from './wire/remote.js';
 import { DEFAULT_PORT } from './server/createServer.js';
 
 export interface BrookConfig {
@@ -22,8 +23,6 @@ export interface BrookConfig {
   scriptedPath: string | null;
 }
 
-export const REMOTE_PROTOCOLS = ['auto', 'tgi', 'openai'] as const;
-export type RemoteProtocol = (typeof REMOTE_PROTOCOLS)[number];
 
 export interface RemoteConfig {
   /** http(s) base URL of the upstream server. */

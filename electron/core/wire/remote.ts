@@ -2,8 +2,6 @@
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
 
-export const REMOTE_PROTOCOLS = ['auto', 'tgi', 'openai'] as const;
-
 export const RemoteServer = Type.Object(
   {
     url: Type.String({
@@ -12,9 +10,12 @@ export const RemoteServer = Type.Object(
       pattern: '^https?://[^\\s/?#]+',
       errorMessage: 'the remote server URL must start with http:// or https://, e.g. http://gpu-box:8080',
     }),
-    protocol: Type.Optional(Type.Union(REMOTE_PROTOCOLS.map((protocol) => Type.Literal(protocol)), { description: 'What the server speaks; auto asks it.' })),
+    protocol: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('tgi'), Type.Literal('openai')], { description: 'What the server speaks; auto asks it.' })),
     apiKey: Nullable(Type.String({ minLength: 1, maxLength: 500, description: 'Sent as "Authorization: Bearer <key>".' })),
   },
   { title: 'RemoteServer' },
 );
 export type RemoteServer = Static<typeof RemoteServer>;
+export type RemoteProtocol = NonNullable<RemoteServer['protocol']>;
+/** The protocols --remote-protocol takes, from the schema above. */
+export const REMOTE_PROTOCOLS: readonly RemoteProtocol[] = ['auto', 'tgi', 'openai'];

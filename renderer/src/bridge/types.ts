@@ -9,6 +9,7 @@ export type {
   EndpointState,
   ModelInfo,
   ModelState,
+  RemoteServer,
   ReplyUpdate,
   SendResult,
   Unsubscribe,

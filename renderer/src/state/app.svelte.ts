@@ -1,6 +1,6 @@
 import { HttpBridge, type ConnectionState } from '../bridge';
 import { describeError, type ErrorNotice } from '../bridge/errors';
-import type { AppStatus, Bridge } from '../bridge/types';
+import type { AppStatus, Bridge, RemoteServer } from '../bridge/types';
 
 export type ModelPhase = 'starting' | 'offline' | 'loading' | 'ready' | 'generating' | 'error';
 
@@ -62,11 +62,20 @@ export class AppState {
     if (this.bridge instanceof HttpBridge) this.bridge.setApiKey(key);
   }
 
-  async openModel(path?: string): Promise<boolean> {
+  openModel(path?: string): Promise<boolean> {
+    return this.switchModel(() => this.bridge.openModel(path));
+  }
+
+  /** Serves from a remote TGI, vLLM, llama.cpp or Brook server; false (with the reason in modelError) if it cannot be reached. */
+  useRemote(remote: RemoteServer): Promise<boolean> {
+    return this.switchModel(() => this.bridge.useRemote(remote));
+  }
+
+  private async switchModel(change: () => Promise<void>): Promise<boolean> {
     this.modelError = null;
     this.openingModel = true;
     try {
-      await this.bridge.openModel(path);
+      await change();
       return true;
     } catch (error) {
       this.modelError = describeError(error);
