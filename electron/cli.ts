@@ -59,7 +59,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const info = brook.backend.info();
-  console.log(`Model ready: ${info.id} (${info.contextSize} tokens per request, ${info.sequences} in parallel, ${info.gpu || 'CPU'} with ${info.threads} threads)`);
+  const where =
+    info.backend === 'remote'
+      ? `on the remote server ${info.path} (${info.protocol === 'tgi' ? 'TGI' : 'OpenAI'} protocol)`
+      : info.backend === 'scripted'
+        ? 'scripted (no model)'
+        : `${info.sequences} in parallel, ${info.gpu || 'CPU'} with ${info.threads} threads`;
+  console.log(`Model ready: ${info.id} (${info.contextSize} tokens per request, ${where})`);
   const auth = config.apiKey === null ? '' : ` -H 'Authorization: Bearer ${config.apiKey}'`;
   console.log(`  TGI:     curl -N ${url}/generate_stream${auth} -H 'Content-Type: application/json' -d '{"inputs":"Hello","parameters":{"max_new_tokens":20}}'`);
   console.log(`  OpenAPI: ${url}/openapi.json`);
