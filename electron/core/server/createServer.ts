@@ -7,6 +7,7 @@ import { trackCallers } from './currentCaller.js';
 import { CONNECTIONS_CHECKING_INTERVAL_MS, HEADERS_TIMEOUT_MS, MAX_HEADER_BYTES, REQUEST_TIMEOUT_MS } from './clientLimits.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errorHandling.js';
 import { observeAll } from './GenerationObserver.js';
+import { anthropicRoutes } from './protocols/anthropic/anthropicRoutes.js';
 import { openaiRoutes } from './protocols/openai/openaiRoutes.js';
 import { tgiRoutes } from './protocols/tgi/tgiRoutes.js';
 import { RequestRegistry } from './RequestRegistry.js';
@@ -111,6 +112,7 @@ export async function startServer(backend: Backend, options: ServerOptions): Pro
   trackCallers(app);
   tgiRoutes(app, context);
   await app.register(openaiRoutes, { prefix: '/v1', context, bodyLimit: BODY_LIMIT });
+  await app.register(anthropicRoutes, { prefix: '/v1/messages', context, bodyLimit: BODY_LIMIT });
   metrics.route(app);
   for (const plugin of options.plugins ?? []) await plugin(app, context);
 

@@ -45,9 +45,14 @@ export function registerRequestGuards(app: FastifyInstance, options: GuardOption
       );
     }
     if (expectedKey !== null && request.method !== 'OPTIONS' && !OPEN_ROUTES.some((route) => route.test(routePath(request)))) {
-      const presented = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
+      // Anthropic's clients (the `anthropic` SDKs, Claude Code) send the key as `x-api-key` instead of a Bearer token.
+      const xApiKey = request.headers['x-api-key'];
+      const presented = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? (typeof xApiKey === 'string' ? xApiKey.trim() : undefined);
       if (presented === undefined || !timingSafeEqual(digest(presented), expectedKey)) {
-        throw new ApiError('unauthorized', 'Missing or wrong API key: send the header "Authorization: Bearer <key>" with the key Brook was started with.');
+        throw new ApiError(
+          'unauthorized',
+          'Missing or wrong API key: send the header "Authorization: Bearer <key>" (or "x-api-key: <key>") with the key Brook was started with.',
+        );
       }
     }
   });
