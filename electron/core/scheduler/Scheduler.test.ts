@@ -1,5 +1,5 @@
 // The scheduler with the real engine: overload, FIFO queueing, prefix reuse and the window's priority.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bundledModelPath } from '../bundledModel.js';
 import { Engine } from '../engine/Engine.js';
 import type { EndEvent, GenerationRequest } from '../wire/generation.js';
@@ -17,19 +17,34 @@ afterAll(async () => {
 
 const story = (maxNewTokens: number, text = 'Once upon a time'): GenerationRequest => ({ prompt: { text }, parameters: { max_new_tokens: maxNewTokens } });
 
-async function finish(admission: Admission): Promise<EndEvent> {
-  try {
-    for await (const event of admission.events) if (event.type === 'end') return event;
-    throw new Error('no end event');
-  } finally {
-    await admission.close();
-  }
+/** Each test's generations: aborted and awaited in its teardown, so a test that times out cannot break the next. */
+let teardown: { controller: AbortController; pending: Promise<unknown>[] };
+beforeEach(() => {
+  teardown = { controller: new AbortController(), pending: [] };
+});
+afterEach(async () => {
+  teardown.controller.abort();
+  await Promise.allSettled(teardown.pending);
+});
+
+function finish(admission: Admission): Promise<EndEvent> {
+  const ended = (async () => {
+    try {
+      for await (const event of admission.events) if (event.type === 'end') return event;
+      throw new Error('no end event');
+    } finally {
+      await admission.close();
+    }
+  })();
+  teardown.pending.push(ended);
+  return ended;
 }
 
-describe('Scheduler', () => {
+// Generous: the model shares a loaded 2-core machine with other test processes.
+describe('Scheduler', { timeout: 300_000 }, () => {
   it('refuses past max concurrent requests, never the window, and counts a request that is closed unread', async () => {
     const scheduler = new Scheduler(engine, new InFlightCounter(1));
-    const signal = new AbortController().signal;
+    const signal = teardown.controller.signal;
     const first = scheduler.admit(story(3), signal);
     expect(() => scheduler.admit(story(3), signal)).toThrow(expect.objectContaining({ status: 429, errorType: 'overloaded' }));
     const fromWindow = scheduler.admit(story(3), signal, 'window');
@@ -42,11 +57,11 @@ describe('Scheduler', () => {
 
   it('queues requests beyond the free sequences in FIFO order, with the window first', async () => {
     const scheduler = new Scheduler(engine, new InFlightCounter(10));
-    const signal = new AbortController().signal;
+    const signal = teardown.controller.signal;
     const order: string[] = [];
     const run = (name: string, admission: Admission) => finish(admission).then((end) => (order.push(name), end));
     // b outlasts a and the three queued ones, so those run one after another on a's sequence, in queue order.
-    const running = [run('a', scheduler.admit(story(20), signal)), run('b', scheduler.admit(story(200), signal))];
+    const running = [run('a', scheduler.admit(story(20), signal)), run('b', scheduler.admit(story(120), signal))];
     // Both sequences are busy once a and b have started.
     const queued = [run('c', scheduler.admit(story(1), signal)), run('d', scheduler.admit(story(1), signal)), run('window', scheduler.admit(story(1), signal, 'window'))];
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -59,7 +74,7 @@ describe('Scheduler', () => {
 
   it('gives a follow-up the sequence that holds its prefix, so most of the prompt is not evaluated again', async () => {
     const scheduler = new Scheduler(engine, new InFlightCounter(10));
-    const signal = new AbortController().signal;
+    const signal = teardown.controller.signal;
     const base = 'The history of the printing press begins in the fifteenth century, when';
     await finish(scheduler.admit(story(10, 'A completely different prompt about cooking pasta at home'), signal));
     const first = await finish(scheduler.admit(story(10, base), signal));

@@ -1,6 +1,6 @@
 // The live list of requests from other tools: unit behaviour, then against the real server and model.
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { overloadedError } from '../errors.js';
 import { readSse } from '../testing/readSse.js';
 import { startTestServer, type TestServer } from '../testing/startTestServer.js';
@@ -111,6 +111,8 @@ describe('RequestRegistry in the server', () => {
   afterAll(async () => {
     await server?.stop();
   });
+  // Each test's generations end with it, even when it timed out.
+  afterEach(() => server?.settle());
 
   it('lists requests from every API route with the route and the client', async () => {
     await (await post('/generate', { inputs: 'Hello', parameters: { max_new_tokens: 2 } }, 'curl/8.0')).text();

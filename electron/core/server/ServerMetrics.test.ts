@@ -1,5 +1,5 @@
 // GET /metrics after real requests through the TGI and OpenAI routes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/startTestServer.js';
 import { ServerMetrics } from './ServerMetrics.js';
 
@@ -10,6 +10,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
+// Each test's generations end with it, even when it timed out.
+afterEach(() => server?.settle());
 
 const post = (path: string, body: unknown) =>
   fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

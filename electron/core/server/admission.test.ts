@@ -1,5 +1,5 @@
 // Admission over HTTP: the overload limit, and a client that disconnects freeing its place at once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readSse } from '../testing/readSse.js';
 import { startTestServer, type TestServer } from '../testing/startTestServer.js';
 
@@ -10,6 +10,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
+// Each test's generations end with it, even when it timed out.
+afterEach(() => server?.settle());
 
 const generate = (path: string, signal?: AbortSignal, maxNewTokens = 400) =>
   fetch(`${server.url}${path}`, {

@@ -2,7 +2,7 @@
 // stream) and TGI's own `text_generation` client, including the overload error each maps from 429.
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/startTestServer.js';
 
 const probe = spawnSync('python3', ['-c', 'import huggingface_hub, text_generation'], { encoding: 'utf8' });
@@ -26,13 +26,16 @@ describe.skipIf(missing !== null)('Python clients', () => {
     await server?.stop();
     await busy?.stop();
   });
+  // Each test's generations end with it, even when it timed out.
+  afterEach(() => Promise.all([server?.settle(), busy?.settle()]));
 
   it('huggingface_hub streams tokens with details through POST /', async () => {
     const out = await python(
       `
 import json, sys
 from huggingface_hub import InferenceClient
-client = InferenceClient(sys.argv[1])
+# Generous read timeouts: a loaded 2-core machine can take more than the clients' defaults (10 s for text_generation).
+client = InferenceClient(sys.argv[1], timeout=120)
 events = list(client.text_generation("Once upon a time", max_new_tokens=12, stream=True, details=True))
 print(json.dumps({"texts": [e.token.text for e in events], "final": events[-1].generated_text,
                   "reason": str(events[-1].details.finish_reason), "count": events[-1].details.generated_tokens}))
@@ -51,7 +54,7 @@ print(json.dumps({"texts": [e.token.text for e in events], "final": events[-1].g
       `
 import json, sys
 from text_generation import Client
-client = Client(sys.argv[1])
+client = Client(sys.argv[1], timeout=120)
 streamed = [r for r in client.generate_stream("The capital of France is", max_new_tokens=8)]
 whole = client.generate("The capital of France is", max_new_tokens=8)
 print(json.dumps({"streamed": "".join(r.token.text for r in streamed), "last": streamed[-1].generated_text,
@@ -81,15 +84,15 @@ from huggingface_hub import InferenceClient
 from text_generation import Client
 result = {}
 try:
-    list(InferenceClient(sys.argv[1]).text_generation("Hi", max_new_tokens=5, stream=True))
+    list(InferenceClient(sys.argv[1], timeout=120).text_generation("Hi", max_new_tokens=5, stream=True))
 except Exception as error:
     result["hub"] = type(error).__name__
 try:
-    Client(sys.argv[1]).generate("Hi", max_new_tokens=5)
+    Client(sys.argv[1], timeout=120).generate("Hi", max_new_tokens=5)
 except Exception as error:
     result["tgi"] = type(error).__name__
 try:
-    Client(sys.argv[2]).generate("Hi", max_new_tokens=5, temperature=-1.0)
+    Client(sys.argv[2], timeout=120).generate("Hi", max_new_tokens=5, temperature=-1.0)
 except Exception as error:
     result["tgi_invalid"] = type(error).__name__
 print(json.dumps(result))

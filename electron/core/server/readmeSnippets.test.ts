@@ -6,7 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnippets } from '../../../renderer/src/lib/snippets.js';
 import { startTestServer, type TestServer } from '../testing/startTestServer.js';
 
@@ -80,6 +80,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
+// Each test's generations end with it, even when it timed out.
+afterEach(() => server?.settle());
 
 /** The snippet with the default port replaced by the test server's. */
 const forServer = (code: string) => code.replaceAll(/(127\.0\.0\.1|localhost):8080\b/g, `127.0.0.1:${server.port}`);

@@ -7,9 +7,16 @@ import { startServer, type BrookServer, type ServerOptions } from '../server/cre
 
 export interface TestServer<B extends Backend = LocalBackend> extends BrookServer {
   backend: B;
+  /**
+   * Cancels every request still running or queued and waits until the backend is idle: a test's teardown, so
+   * a test that timed out with a stream open cannot slow down or break the next one.
+   */
+  settle(): Promise<void>;
   /** Closes the server, then disposes the backend. */
   stop(): Promise<void>;
 }
+
+const SETTLE_TIMEOUT_MS = 60_000;
 
 type TestServerOptions = Partial<ServerOptions> & { parallel?: number; contextSize?: number };
 
@@ -35,6 +42,14 @@ export async function startTestServer(options: TestServerOptions & { backend?: B
   return {
     ...server,
     backend,
+    settle: async () => {
+      for (const request of server.requests.list()) server.requests.cancel(request.id);
+      const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+      while (backend.stats.inFlight > 0) {
+        if (Date.now() > deadline) throw new Error(`${backend.stats.inFlight} request(s) still running ${SETTLE_TIMEOUT_MS / 1000} s after the test was cancelled.`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     stop: async () => {
       await server.close();
       await backend.dispose();

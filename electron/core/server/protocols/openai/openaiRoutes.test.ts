@@ -1,7 +1,7 @@
 // The OpenAI routes against the real model over real sockets, called by the real clients, unchanged.
 import { InferenceClient, InferenceClientProviderApiError } from '@huggingface/inference';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readSse } from '../../../testing/readSse.js';
 import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
 import type { ChatCompletion, ChatCompletionChunk, CompletionChunk } from '../../../wire/openai.js';
@@ -19,6 +19,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
+// Each test's generations end with it, even when it timed out.
+afterEach(() => server?.settle());
 
 const question = [{ role: 'user' as const, content: 'What is the capital of France?' }];
 /** What the model answers to `question` with greedy decoding. */

@@ -1,5 +1,5 @@
 // The TGI routes against the real model over real sockets.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readSse } from '../../../testing/readSse.js';
 import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
 import type { StreamResponse } from '../../../wire/tgi.js';
@@ -11,6 +11,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
+// Each test's generations end with it, even when it timed out.
+afterEach(() => server?.settle());
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
