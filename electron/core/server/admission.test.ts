@@ -34,6 +34,9 @@ describe('--max-concurrent-requests 1', () => {
       expect(refused.status).toBe(429);
       expect(await refused.json()).toEqual({ error: 'Model is overloaded', error_type: 'overloaded' });
     }
+    // Tokenizing is admitted like a generation: it runs on the same model and the same thread.
+    const tokenize = await fetch(`${server.url}/tokenize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: 'Hello' }) });
+    expect(tokenize.status).toBe(429);
     client.abort();
     // Within one token once the socket closes; generous for a loaded 2-core machine.
     await expect.poll(() => server.backend.stats.inFlight, { timeout: 20_000 }).toBe(0);
@@ -58,5 +61,20 @@ describe('--max-concurrent-requests 1', () => {
       if (status === 200) break;
     }
     expect(status).toBe(200);
+  });
+
+  it('refuses a prompt too long to fit by its length in characters, before the tokenizer spends seconds on it', async () => {
+    // 1.9 MB: under the body limit. Tokenizing it took 5 s on the main thread and stalled every stream.
+    const huge = 'lorem ipsum '.repeat(160_000);
+    for (const path of ['/tokenize', '/generate']) {
+      const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: huge }) });
+      expect(response.status).toBe(422);
+      const body = (await response.json()) as { error: string; error_type: string };
+      expect(body.error_type).toBe('validation');
+      expect(body.error).toMatch(/has 1920000 characters, more than the \d+ that can fit in the model's \d+-token context/);
+    }
+    const fits = await fetch(`${server.url}/tokenize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: 'lorem ipsum '.repeat(100) }) });
+    expect(fits.status).toBe(200);
+    expect(((await fits.json()) as unknown[]).length).toBeGreaterThan(100);
   });
 });
