@@ -25,6 +25,13 @@ export interface TokenPiece {
   stop: number;
 }
 
+/** Embeddings of several texts: one vector per text, in order, from the loaded model. */
+export interface Embeddings {
+  vectors: number[][];
+  /** Tokens of all the texts together, for usage counts. */
+  promptTokens: number;
+}
+
 export interface BackendStats {
   /** Requests admitted and not yet closed (running or queued), all sources. */
   inFlight: number;
@@ -45,6 +52,12 @@ export interface Backend {
    * take, 424 while no model is ready. An aborted `signal` ends the generation within one token.
    */
   admit(request: GenerationRequest, signal: AbortSignal, source: RequestSource): Promise<Admission>;
+  /**
+   * Embeds `texts` (at least one), admitted like a generation: it counts against the concurrency limit (429
+   * `overloaded` past it) and each text must fit the context (422). A backend that cannot embed rejects with
+   * 422 `validation` saying so. Vectors are the model's pooled embeddings, normalized to length 1.
+   */
+  embed(texts: string[], signal: AbortSignal, source: RequestSource): Promise<Embeddings>;
   /** Resolves when a request could be served now; rejects with the reason otherwise. */
   health(): Promise<void>;
   readonly stats: BackendStats;
