@@ -6,7 +6,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Bridge } from '../electron/core/wire/bridge.js';
+import type { IpcTransport } from '../electron/core/wire/bridgeCommands.js';
+import type { Conversation } from '../electron/core/wire/chats.js';
 import { displayAvailable, findElectronBinary } from '../electron/main/electronBinary.js';
 import { assistantMessages, expectModelReady, LONG_PROMPT, REPLY_TIMEOUT, replyText, send, waitForReply } from './support/brook.js';
 
@@ -137,7 +138,11 @@ test.describe('Brook desktop (Electron)', () => {
 
     // A short second version: the settings are changed through the page's own Bridge (IPC).
     const conversationId = await page.getByTestId('conversation').first().getAttribute('data-conversation-id');
-    await page.evaluate((id) => (window as unknown as { brook: Bridge }).brook.updateSettings(id, { temperature: 0, max_new_tokens: 16 }), conversationId!);
+    const updated = await page.evaluate(
+      (id) => (window as unknown as { brook: IpcTransport }).brook.invoke('updateSettings', { conversationId: id, settings: { temperature: 0, max_new_tokens: 16 } }),
+      conversationId!,
+    );
+    expect(updated.ok).toBe(true);
 
     await reply.getByRole('button', { name: 'Regenerate' }).click();
     await expect(assistantMessages(page).last()).not.toHaveAttribute('data-message-id', firstId!);
@@ -154,7 +159,9 @@ test.describe('Brook desktop (Electron)', () => {
     expect(await replyText(back)).toBe(partial);
 
     // What the window shows is what the main process saved.
-    const saved = await page.evaluate((id) => (window as unknown as { brook: Bridge }).brook.getConversation(id), conversationId!);
+    const response = await page.evaluate((id) => (window as unknown as { brook: IpcTransport }).brook.invoke('getConversation', { conversationId: id }), conversationId!);
+    if (!response.ok) throw new Error(response.error);
+    const saved = response.value as Conversation;
     const replies = Object.values(saved.messages).filter((message) => message.role === 'assistant');
     expect(replies.map((message) => message.status).sort()).toEqual(['complete', 'stopped']);
     expect(new Set(replies.map((message) => message.parentId)).size).toBe(1);
