@@ -8,6 +8,7 @@ import { CONNECTIONS_CHECKING_INTERVAL_MS, HEADERS_TIMEOUT_MS, MAX_HEADER_BYTES,
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errorHandling.js';
 import { observeAll } from './GenerationObserver.js';
 import { anthropicRoutes } from './protocols/anthropic/anthropicRoutes.js';
+import { ollamaRoutes } from './protocols/ollama/ollamaRoutes.js';
 import { openaiRoutes } from './protocols/openai/openaiRoutes.js';
 import { tgiRoutes } from './protocols/tgi/tgiRoutes.js';
 import { RequestRegistry } from './RequestRegistry.js';
@@ -112,6 +113,7 @@ export async function startServer(backend: Backend, options: ServerOptions): Pro
   trackCallers(app);
   tgiRoutes(app, context);
   await app.register(openaiRoutes, { prefix: '/v1', context, bodyLimit: BODY_LIMIT });
+  await app.register(ollamaRoutes, { prefix: '/api', context, bodyLimit: BODY_LIMIT });
   await app.register(anthropicRoutes, { prefix: '/v1/messages', context, bodyLimit: BODY_LIMIT });
   metrics.route(app);
   for (const plugin of options.plugins ?? []) await plugin(app, context);

@@ -1,0 +1,133 @@
+// Ollama's routes on /api, so tools that speak Ollama (Open WebUI, Continue, Zed, the `ollama` clients, VS
+// Code's Ollama provider) work unchanged: chat and generate streamed as NDJSON or whole, and the model routes
+// (tags, ps, show, version). Options map onto TGI's parameters (ollamaParameters.ts); stop text is held back as
+// Ollama does (StopHoldback); errors use Ollama's shape and statuses (ollamaErrors.ts).
+import type { FastifyInstance } from 'fastify';
+import type { GenerationRequest } from '../../../wire/generation.js';
+import {
+  OllamaChatRequest,
+  OllamaChatResponse,
+  OllamaEmbedRequest,
+  OllamaEmbeddingsRequest,
+  OllamaErrorResponse,
+  OllamaGenerateRequest,
+  OllamaGenerateResponse,
+  OllamaPsResponse,
+  OllamaShowRequest,
+  OllamaShowResponse,
+  OllamaTagsResponse,
+  OllamaVersionResponse,
+} from '../../../wire/ollama.js';
+import { serveGeneration } from '../../serveGeneration.js';
+import type { ServerContext } from '../../ServerContext.js';
+import { badRequest, registerOllamaErrorHandling } from './ollamaErrors.js';
+import { modelSummary, runningModel, showModel } from './ollamaModel.js';
+import { chatGeneration, generateGeneration } from './ollamaParameters.js';
+import { ollamaReply, type OllamaRoute } from './ollamaReply.js';
+import { OllamaResponseEncoder } from './OllamaResponseEncoder.js';
+import { OllamaStreamEncoder } from './OllamaStreamEncoder.js';
+
+/**
+ * The version GET /api/version reports. Tools compare it with the Ollama release they need: VS Code's Ollama
+ * provider refuses a server older than 0.6.4 (its MINIMUM_OLLAMA_VERSION). Brook claims that release, the
+ * lowest VS Code accepts, rather than a newer one whose features (thinking, images) it does not have.
+ */
+export const OLLAMA_COMPATIBLE_VERSION = '0.6.4';
+
+/** What /api/show lists: plain completion; "tools" and "embedding" once Brook supports them. */
+const CAPABILITIES = ['completion'];
+
+const errors = Object.fromEntries([400, 401, 403, 404, 413, 415, 424, 429, 500, 502].map((status) => [status, OllamaErrorResponse]));
+
+export interface OllamaRoutesOptions {
+  context: ServerContext;
+  bodyLimit: number;
+}
+
+/** The /api routes; register with `{ prefix: '/api' }`. Their errors use Ollama's shape. */
+export async function ollamaRoutes(scope: FastifyInstance, { context, bodyLimit }: OllamaRoutesOptions): Promise<void> {
+  registerOllamaErrorHandling(scope, bodyLimit);
+  const tags = ['Ollama'];
+
+  /** Serves one generation, streamed unless `stream: false`; a request with nothing to generate only "loads". */
+  const generate = (route: OllamaRoute, model: string, stream: boolean, generation: GenerationRequest | null, receivedAt: number, reply: Parameters<typeof serveGeneration>[1]) => {
+    if (!generation) return Promise.resolve(ollamaReply(route, model, '', true, { done_reason: 'load' }));
+    const stops = generation.parameters.stop ?? [];
+    return serveGeneration(context, reply, generation, () =>
+      stream ? new OllamaStreamEncoder(route, model, stops, receivedAt) : new OllamaResponseEncoder(route, model, stops),
+    );
+  };
+
+  scope.post(
+    '/chat',
+    {
+      schema: {
+        summary: "Chat through the model's chat template: an NDJSON stream (the default) or one object with `stream: false`",
+        tags,
+        body: OllamaChatRequest,
+        response: {
+          200: {
+            description: 'An OllamaChatResponse, or one per line ending with `done: true` and the statistics.',
+            content: { 'application/json': { schema: OllamaChatResponse }, 'application/x-ndjson': { schema: OllamaChatResponse } },
+          },
+          ...errors,
+        },
+      },
+    },
+    (request, reply) => {
+      const receivedAt = performance.now();
+      const body = request.body as OllamaChatRequest;
+      return generate('chat', body.model, body.stream !== false, chatGeneration(body, context.backend.info()), receivedAt, reply);
+    },
+  );
+
+  scope.post(
+    '/generate',
+    {
+      schema: {
+        summary: "Completion of a prompt, through the model's chat template unless `raw`: an NDJSON stream (the default) or one object",
+        tags,
+        body: OllamaGenerateRequest,
+        response: {
+          200: {
+            description: 'An OllamaGenerateResponse, or one per line ending with `done: true` and the statistics.',
+            content: { 'application/json': { schema: OllamaGenerateResponse }, 'application/x-ndjson': { schema: OllamaGenerateResponse } },
+          },
+          ...errors,
+        },
+      },
+    },
+    (request, reply) => {
+      const receivedAt = performance.now();
+      const body = request.body as OllamaGenerateRequest;
+      return generate('generate', body.model, body.stream !== false, generateGeneration(body, context.backend.info()), receivedAt, reply);
+    },
+  );
+
+  scope.get('/version', { schema: { summary: 'The Ollama release Brook is compatible with', tags, response: { 200: OllamaVersionResponse, ...errors } } }, async () => ({
+    version: OLLAMA_COMPATIBLE_VERSION,
+  }));
+
+  scope.get('/tags', { schema: { summary: 'The model Brook serves (none while it loads)', tags, response: { 200: OllamaTagsResponse, ...errors } } }, async () => {
+    const state = context.backend.state;
+    return { models: state.state === 'ready' ? [await modelSummary(state.info)] : [] };
+  });
+
+  scope.get('/ps', { schema: { summary: 'The model loaded now, with its context size', tags, response: { 200: OllamaPsResponse, ...errors } } }, async () => {
+    const state = context.backend.state;
+    return { models: state.state === 'ready' ? [await runningModel(state.info)] : [] };
+  });
+
+  scope.post(
+    '/show',
+    { schema: { summary: 'Details, GGUF metadata, chat template and capabilities of the served model', tags, body: OllamaShowRequest, response: { 200: OllamaShowResponse, ...errors } } },
+    async () => showModel(context.backend.info(), CAPABILITIES),
+  );
+
+  const embedSchema = { summary: 'Embeddings (not supported yet: 400)', tags, body: OllamaEmbedRequest, response: { ...errors } };
+  const noEmbeddings = async () => {
+    throw badRequest('Embeddings are not supported by Brook yet: the loaded model serves chat and completion only.');
+  };
+  scope.post('/embed', { schema: embedSchema }, noEmbeddings);
+  scope.post('/embeddings', { schema: { ...embedSchema, body: OllamaEmbeddingsRequest, summary: 'Embeddings, the older route (not supported yet: 400)' } }, noEmbeddings);
+}
