@@ -1,6 +1,6 @@
 import type { ModelInfo, ModelState, Unsubscribe } from '../wire/bridge.js';
 import type { GenerationRequest } from '../wire/generation.js';
-import type { Admission, Backend, BackendStats, RequestSource, TokenPiece } from './Backend.js';
+import type { Admission, Backend, BackendStats, Embeddings, RequestSource, TokenPiece } from './Backend.js';
 
 /**
  * The backend Brook serves from now: the front doors hold this one object while the user switches between the
@@ -53,6 +53,10 @@ export class ActiveBackend implements Backend {
 
   admit(request: GenerationRequest, signal: AbortSignal, source: RequestSource): Promise<Admission> {
     return this.backend.admit(request, signal, source);
+  }
+
+  embed(texts: string[], signal: AbortSignal, source: RequestSource): Promise<Embeddings> {
+    return this.backend.embed(texts, signal, source);
   }
 
   health(): Promise<void> {

@@ -21,6 +21,7 @@ import type { FinishReason } from '../wire/tgi.js';
 import { IncrementalDetokenizer } from './IncrementalDetokenizer.js';
 import { SamplingPlan } from './SamplingPlan.js';
 import { StopHoldback } from './StopHoldback.js';
+import { Embedder, type EmbeddedTexts } from './Embedder.js';
 
 export interface EngineOptions {
   modelPath: string;
@@ -94,6 +95,14 @@ export class Engine {
       await llama.dispose();
       throw error;
     }
+  }
+
+  private embedder: Embedder | null = null;
+
+  /** Embeddings of `texts`, one at a time in a separate embedding context made on first use (Embedder.ts). */
+  embed(texts: readonly string[], signal: AbortSignal): Promise<EmbeddedTexts> {
+    this.embedder ??= new Embedder(this.model, this.info.contextSize, this.info.threads ?? undefined);
+    return this.embedder.embed(texts, signal);
   }
 
   /** Longest prompt a request may send: one token must fit after it. */
@@ -275,6 +284,7 @@ export class Engine {
   }
 
   async dispose(): Promise<void> {
+    await this.embedder?.dispose();
     await this.context.dispose();
     await this.model.dispose();
     await this.llama.dispose();

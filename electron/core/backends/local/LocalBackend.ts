@@ -3,7 +3,7 @@ import { ApiError } from '../../errors.js';
 import { Scheduler } from '../../scheduler/Scheduler.js';
 import type { ModelInfo, ModelState, Unsubscribe } from '../../wire/bridge.js';
 import type { GenerationRequest } from '../../wire/generation.js';
-import type { Admission, Backend, BackendStats, RequestSource, TokenPiece } from '../Backend.js';
+import type { Admission, Backend, BackendStats, Embeddings, RequestSource, TokenPiece } from '../Backend.js';
 import { InFlightCounter } from '../InFlightCounter.js';
 import { assertInputFits } from '../inputBounds.js';
 
@@ -65,6 +65,17 @@ export class LocalBackend implements Backend {
     const leave = this.inFlight.enter(source);
     try {
       return engine.tokenizeWithOffsets(text);
+    } finally {
+      leave();
+    }
+  }
+
+  async embed(texts: string[], signal: AbortSignal, source: RequestSource): Promise<Embeddings> {
+    const { engine } = this.require();
+    for (const text of texts) assertInputFits({ text }, engine.info);
+    const leave = this.inFlight.enter(source);
+    try {
+      return await engine.embed(texts, signal);
     } finally {
       leave();
     }

@@ -1,7 +1,7 @@
 import { ApiError } from '../../errors.js';
 import type { ModelInfo, ModelState, Unsubscribe } from '../../wire/bridge.js';
 import type { GenerationEvent, GenerationRequest } from '../../wire/generation.js';
-import type { Admission, Backend, BackendStats, RequestSource, TokenPiece } from '../Backend.js';
+import type { Admission, Backend, BackendStats, Embeddings, RequestSource, TokenPiece } from '../Backend.js';
 import { InFlightCounter } from '../InFlightCounter.js';
 import { detectUpstream, type Upstream } from './detectUpstream.js';
 import { openAIUpstreamRequest, readOpenAIStream } from './openAIUpstream.js';
@@ -86,6 +86,9 @@ export class RemoteBackend implements Backend {
 
   async admit(request: GenerationRequest, signal: AbortSignal, source: RequestSource): Promise<Admission> {
     const upstream = this.require();
+    if (request.constraint || request.tools?.length) {
+      throw new ApiError('validation', `Tools and structured output (response_format, grammar) are not forwarded to a remote server yet; the remote server at ${this.url} would ignore them. Send them to the remote server directly, or use Brook's local model.`);
+    }
     const leave = this.inFlight.enter(source);
     // Aborting this ends the upstream request: on Stop, on close, and when the client leaves.
     const abort = new AbortController();
@@ -111,6 +114,25 @@ export class RemoteBackend implements Backend {
       leave();
       if (signal.aborted && !(error instanceof ApiError)) throw new ApiError('incomplete_generation', 'The request was cancelled before the remote server answered.');
       throw error;
+    }
+  }
+
+  /** Forwarded to the upstream's /v1/embeddings (OpenAI-compatible upstreams only). */
+  async embed(texts: string[], signal: AbortSignal, source: RequestSource): Promise<Embeddings> {
+    const upstream = this.require();
+    if (upstream.protocol !== 'openai') {
+      throw new ApiError('validation', `The remote server at ${this.url} speaks TGI's protocol, which has no embeddings route; embeddings work with an OpenAI-compatible or Brook upstream.`);
+    }
+    const leave = this.inFlight.enter(source);
+    try {
+      const body = { input: texts, model: upstream.info.id, encoding_format: 'float' };
+      const response = await upstreamFetch(this.url, '/v1/embeddings', { apiKey: this.options.apiKey, body, signal });
+      if (!response.ok) throw await upstreamError(response, this.url);
+      const answer = (await response.json()) as { data: { index: number; embedding: number[] }[]; usage?: { prompt_tokens?: number } };
+      const vectors = [...answer.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+      return { vectors, promptTokens: answer.usage?.prompt_tokens ?? 0 };
+    } finally {
+      leave();
     }
   }
 

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StopHoldback } from '../../engine/StopHoldback.js';
 import type { ModelInfo, ModelState, Unsubscribe } from '../../wire/bridge.js';
 import type { GeneratedToken, GenerationEvent, GenerationRequest, Prompt } from '../../wire/generation.js';
-import type { Admission, Backend, BackendStats, RequestSource, TokenPiece } from '../Backend.js';
+import type { Admission, Backend, BackendStats, Embeddings, RequestSource, TokenPiece } from '../Backend.js';
 import { InFlightCounter } from '../InFlightCounter.js';
 import { assertInputFits } from '../inputBounds.js';
 import { ScriptFile, type Script } from './ScriptFile.js';
@@ -76,6 +76,17 @@ export class ScriptedBackend implements Backend {
         leave();
       },
     };
+  }
+
+  /** Deterministic vectors: the same text always gets the same unit vector, different texts (almost surely) differ. */
+  async embed(texts: string[], _signal: AbortSignal, source: RequestSource): Promise<Embeddings> {
+    for (const text of texts) assertInputFits({ text }, this.info());
+    const leave = this.inFlight.enter(source);
+    try {
+      return { vectors: texts.map(scriptedVector), promptTokens: texts.reduce((sum, text) => sum + countTokens(text), 0) };
+    } finally {
+      leave();
+    }
   }
 
   async dispose(): Promise<void> {}
@@ -178,3 +189,17 @@ function countTokens(text: string): number {
   return Math.max(1, text.match(TOKEN_PATTERN)?.length ?? 0);
 }
 
+
+/** Dimensions of the scripted model's embeddings. */
+const EMBEDDING_DIMENSIONS = 8;
+
+/** A unit vector derived from the text's characters (FNV-1a hashes), the same on every machine. */
+function scriptedVector(text: string): number[] {
+  const vector = Array.from({ length: EMBEDDING_DIMENSIONS }, (_, dimension) => {
+    let hash = 0x811c9dc5 ^ dimension;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return hash / 0xffffffff - 0.5;
+  });
+  const length = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / length);
+}
