@@ -63,6 +63,12 @@ const PromptFields = {
   mcp_servers: NotHonoured('Refused: Brook does not connect to MCP servers.'),
   container: NotHonoured('Refused: Brook has no code-execution containers.'),
   context_management: NotHonoured('Refused: Brook does not edit the context.'),
+  diagnostics: NotHonoured('Refused: Brook does not report prompt-cache diagnostics.'),
+  inference_geo: NotHonoured('Refused: inference runs on this machine.'),
+  speed: Nullable(Type.Literal('standard', { errorMessage: '`speed` must be "standard": Brook has one speed' })),
+  cache_control: NotHonoured('Accepted; Brook reuses cached prompt prefixes on its own.'),
+  user_profile_id: Nullable(Type.String({ description: 'Accepted; Brook keeps no record of users.' })),
+  workspace_id: Nullable(Type.String({ description: 'Accepted; Brook has no workspaces.' })),
 };
 
 export const AnthropicMessagesRequest = Type.Object(

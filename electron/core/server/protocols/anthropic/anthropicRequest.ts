@@ -6,7 +6,7 @@
 //   stop_sequences                       → stop (the engine stops on it; the encoders cut it off and name it)
 //   temperature, top_p, top_k            → the same sampling rule as OpenAI's routes (temperature 0 is greedy)
 //   tools, tool_use, tool_result, thinking, output_config/output_format, mcp_servers, container,
-//   context_management, image/document blocks, a last assistant message (prefill)
+//   context_management, diagnostics, inference_geo, speed "fast", image/document blocks, a last assistant message (prefill)
 //                                        → 400 saying what Brook does instead, never silently ignored
 import { validationError } from '../../../errors.js';
 import type { AnthropicContentBlockParam, AnthropicCountTokensRequest, AnthropicMessagesRequest } from '../../../wire/anthropic.js';
@@ -58,6 +58,8 @@ function refuseUnhonoured(body: AnthropicCountTokensRequest): void {
   if (body.mcp_servers != null) throw validationError('`mcp_servers` is not supported: Brook does not connect to MCP servers.');
   if (body.container != null) throw validationError('`container` is not supported: Brook has no code-execution containers.');
   if (body.context_management != null) throw validationError('`context_management` is not supported: Brook does not edit the context. Leave it out.');
+  if (body.diagnostics != null) throw validationError('`diagnostics` is not supported: Brook does not report prompt-cache diagnostics. Leave it out.');
+  if (body.inference_geo != null) throw validationError('`inference_geo` is not supported: inference runs on this machine. Leave it out.');
 }
 
 /** A string, or text blocks joined; any other block is refused with the reason. */

@@ -1,0 +1,95 @@
+// Python's `anthropic` client, unchanged, against the real server and model: messages.create, messages.stream,
+// count_tokens, the key sent as x-api-key, and errors mapped to the client's exception classes.
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
+
+const probe = spawnSync('python3', ['-c', 'import anthropic'], { encoding: 'utf8' });
+const missing = probe.status === 0 ? null : `python3 cannot import anthropic (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install it with: pip install anthropic`;
+if (missing) console.log(`[anthropicClient.test] skipped: ${missing}`);
+
+const KEY = 'anthropic-client-key';
+
+// Asynchronous: the server under test runs in this process and must keep answering.
+async function python<T>(script: string, url: string): Promise<T> {
+  const { stdout } = await promisify(execFile)('python3', ['-c', `import json, sys\nimport anthropic\nclient = anthropic.Anthropic(base_url=sys.argv[1], api_key="${KEY}", max_retries=0)\n${script}`, url], {
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
+  return JSON.parse(stdout) as T;
+}
+
+describe.skipIf(missing !== null)("Python's anthropic client", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ apiKey: KEY });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('messages.create and messages.stream give the same greedy reply, with usage that count_tokens agrees with', async () => {
+    const result = await python<{
+      created: { id: string; type: string; role: string; text: string; blocks: number; stop_reason: string; input: number; output: number };
+      streamed: { pieces: string[]; text: string; stop_reason: string; output: number };
+      counted: number;
+    }>(
+      `
+# This client version has no temperature argument; extra_body sends it as older versions and other clients do.
+kwargs = dict(model="claude-sonnet-4-5", max_tokens=24, system="You are brief.", extra_body={"temperature": 0},
+              messages=[{"role": "user", "content": "What is the capital of France?"}])
+m = client.messages.create(**kwargs)
+with client.messages.stream(**kwargs) as stream:
+    pieces = list(stream.text_stream)
+    final = stream.get_final_message()
+counted = client.messages.count_tokens(model="x", system=kwargs["system"], messages=kwargs["messages"])
+print(json.dumps({
+  "created": {"id": m.id, "type": m.type, "role": m.role, "text": m.content[0].text, "blocks": len(m.content),
+              "stop_reason": m.stop_reason, "input": m.usage.input_tokens, "output": m.usage.output_tokens},
+  "streamed": {"pieces": pieces, "text": final.content[0].text, "stop_reason": final.stop_reason, "output": final.usage.output_tokens},
+  "counted": counted.input_tokens}))
+`,
+      server.url,
+    );
+    const { created, streamed, counted } = result;
+    expect(created).toMatchObject({ type: 'message', role: 'assistant', blocks: 1 });
+    expect(created.id).toMatch(/^msg_/);
+    expect(created.text.length).toBeGreaterThan(0);
+    expect(['end_turn', 'max_tokens']).toContain(created.stop_reason);
+    expect(created.output).toBeGreaterThan(0);
+    expect(created.output).toBeLessThanOrEqual(24);
+    expect(counted).toBe(created.input);
+    expect(streamed.pieces.length).toBeGreaterThan(0);
+    expect(streamed.pieces.join('')).toBe(streamed.text);
+    expect(streamed.text).toBe(created.text);
+    expect(streamed.stop_reason).toBe(created.stop_reason);
+    expect(streamed.output).toBe(created.output);
+  });
+
+  it('maps refusals to the client exceptions: 400 BadRequestError (tools not supported yet), 401 AuthenticationError', async () => {
+    const result = await python<Record<string, { name: string; status: number; type: string; message: string }>>(
+      `
+def attempt(call):
+    try:
+        call()
+        return None
+    except anthropic.APIStatusError as error:
+        return {"name": type(error).__name__, "status": error.status_code, "type": error.body["error"]["type"], "message": error.body["error"]["message"]}
+ask = dict(model="x", max_tokens=8, messages=[{"role": "user", "content": "What's the weather in Paris?"}])
+weather = {"name": "get_weather", "description": "Current weather", "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
+print(json.dumps({
+  "hot": attempt(lambda: client.messages.create(extra_body={"temperature": 1.5}, **ask)),
+  "tools": attempt(lambda: client.messages.create(tools=[weather], **ask)),
+  "key": attempt(lambda: anthropic.Anthropic(base_url=sys.argv[1], api_key="wrong", max_retries=0).messages.create(**ask)),
+}))
+`,
+      server.url,
+    );
+    expect(result.hot).toMatchObject({ name: 'BadRequestError', status: 400, type: 'invalid_request_error' });
+    expect(result.hot!.message).toMatch(/`temperature` must be >= 0 and <= 1/);
+    expect(result.tools).toMatchObject({ name: 'BadRequestError', status: 400, type: 'invalid_request_error' });
+    expect(result.tools!.message).toMatch(/`tools` is not supported yet/);
+    expect(result.key).toMatchObject({ name: 'AuthenticationError', status: 401, type: 'authentication_error' });
+  });
+});
