@@ -23,7 +23,6 @@ export interface BrookConfig {
   scriptedPath: string | null;
 }
 
-
 export interface RemoteConfig {
   /** http(s) base URL of the upstream server. */
   url: string;
