@@ -12,6 +12,19 @@ describe('brookArgs', () => {
     ).toEqual(['--port', '0', '--model=/m.gguf', '--cors-allow-origin', 'http://a', '--help']);
   });
 
+  it('keeps the remote-server flags, so `npm start -- --remote URL` reaches Brook', () => {
+    expect(brookArgs(['electron', '.', '--remote', 'http://gpu-box:8080', '--remote-protocol=tgi', '--remote-api-key', 'k'])).toEqual([
+      '--remote',
+      'http://gpu-box:8080',
+      '--remote-protocol=tgi',
+      '--remote-api-key',
+      'k',
+    ]);
+    const result = desktopConfig(['electron', '.', '--remote', 'http://gpu-box:8080'], PATHS, {});
+    if (result === 'help') throw new Error('help');
+    expect(result.config.remote).toEqual({ url: 'http://gpu-box:8080', protocol: 'auto', apiKey: null });
+  });
+
   it('drops a value flag at the very end', () => {
     expect(brookArgs(['electron', '.', '--port'])).toEqual([]);
   });

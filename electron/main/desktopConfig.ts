@@ -2,11 +2,12 @@
 // packaged executable), with the desktop's defaults for where chats and the bundled model live.
 import { join } from 'node:path';
 import { BUNDLED_MODEL } from '../core/bundledModel.js';
-import { parseConfig, type BrookConfig } from '../core/config.js';
+import { CONFIG_OPTIONS, parseConfig, type BrookConfig } from '../core/config.js';
 
-/** Brook's flags that take a value, as in core/config.ts. */
-const VALUE_FLAGS = new Set(['model', 'port', 'hostname', 'api-key', 'cors-allow-origin', 'max-concurrent-requests', 'parallel', 'threads', 'context-size', 'gpu', 'data-dir']);
-const BOOLEAN_FLAGS = new Set(['help']);
+/** Brook's flags, from the CLI's own table: those that take a value and those that do not. */
+const FLAGS = Object.entries(CONFIG_OPTIONS) as [string, { type: string }][];
+const VALUE_FLAGS = new Set(FLAGS.filter(([, option]) => option.type === 'string').map(([name]) => name));
+const BOOLEAN_FLAGS = new Set(FLAGS.filter(([, option]) => option.type === 'boolean').map(([name]) => name));
 
 /**
  * Brook's own flags out of an Electron command line. Electron's argv also carries the executable, the app
