@@ -1,0 +1,163 @@
+// Ollama's real clients, unchanged, against the real server and the bundled model: npm `ollama` and Python
+// `ollama` (chat, generate, list, show, ps, version, streamed and not, errors), and the requests VS Code's
+// Ollama provider makes before it chats over /v1/chat/completions. Assertions hold for any text the model writes.
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Ollama } from 'ollama';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
+import { OLLAMA_COMPATIBLE_VERSION } from './ollamaRoutes.js';
+
+const probe = spawnSync('python3', ['-c', 'import ollama'], { encoding: 'utf8' });
+const missing = probe.status === 0 ? null : `python3 cannot import ollama (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install it with: pip install ollama`;
+if (missing) console.log(`[ollamaClients.test] Python client tests skipped: ${missing}`);
+
+// Asynchronous: the server under test runs in this process and must keep answering.
+async function python(script: string, url: string): Promise<unknown> {
+  const { stdout } = await promisify(execFile)('python3', ['-c', script, url], { encoding: 'utf8', timeout: 180_000 });
+  return JSON.parse(stdout);
+}
+
+/** Greedy and short: repeatable on one machine, quick on a loaded one. */
+const options = { temperature: 0, num_predict: 8 };
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('npm ollama client', () => {
+  it('chats streamed and not: the same greedy reply, ended with done, done_reason and counts', async () => {
+    const ollama = new Ollama({ host: server.url });
+    const messages = [{ role: 'user', content: 'Name a colour.' }];
+    const whole = await ollama.chat({ model: 'brook', messages, options, stream: false });
+    let streamed = '';
+    let last: Awaited<typeof whole> | undefined;
+    for await (const part of await ollama.chat({ model: 'brook', messages, options, stream: true })) {
+      streamed += part.message.content;
+      last = part;
+    }
+    expect(streamed).toBe(whole.message.content);
+    expect(whole.message.role).toBe('assistant');
+    for (const reply of [whole, last!]) {
+      expect(reply.done).toBe(true);
+      expect(['stop', 'length']).toContain(reply.done_reason);
+      expect(reply.eval_count).toBeGreaterThan(0);
+      expect(reply.eval_count).toBeLessThanOrEqual(8);
+      if (reply.done_reason === 'length') expect(reply.eval_count).toBe(8);
+      expect(reply.prompt_eval_count).toBeGreaterThan(0);
+      expect(reply.total_duration).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  it('generates streamed and not, raw and through the chat template', async () => {
+    const ollama = new Ollama({ host: server.url });
+    const whole = await ollama.generate({ model: 'brook', prompt: 'The capital of France is', raw: true, options, stream: false });
+    let streamed = '';
+    for await (const part of await ollama.generate({ model: 'brook', prompt: 'The capital of France is', raw: true, options, stream: true })) streamed += part.response;
+    expect(streamed).toBe(whole.response);
+    expect(whole.eval_count).toBeLessThanOrEqual(8);
+    const templated = await ollama.generate({ model: 'brook', system: 'Answer briefly.', prompt: 'Hello', options, stream: false });
+    expect(templated.done).toBe(true);
+  }, 120_000);
+
+  it('lists, shows, reports the running model and the version', async () => {
+    const ollama = new Ollama({ host: server.url });
+    const { models } = await ollama.list();
+    expect(models).toHaveLength(1);
+    const name = models[0]!.model;
+    expect(name).toMatch(/:latest$/);
+    expect(models[0]).toMatchObject({ name, details: { format: 'gguf', family: 'llama', quantization_level: 'Q4_1' } });
+    expect(models[0]!.size).toBeGreaterThan(0);
+    const shown = await ollama.show({ model: name });
+    expect(shown.capabilities).toEqual(['completion']);
+    expect(shown.template).toContain('im_start');
+    const running = await ollama.ps();
+    expect(running.models[0]).toMatchObject({ model: name, context_length: server.backend.info().contextSize });
+    expect(await ollama.version()).toEqual({ version: OLLAMA_COMPATIBLE_VERSION });
+  }, 60_000);
+
+  it('raises ResponseError with the status and the message of a refused request', async () => {
+    const ollama = new Ollama({ host: server.url });
+    const refused = ollama.chat({ model: 'brook', messages: [{ role: 'user', content: 'hi' }], options: { mirostat: 1 }, stream: false });
+    await expect(refused).rejects.toMatchObject({ name: 'ResponseError', status_code: 400, error: expect.stringMatching(/options\.mirostat/) });
+  });
+});
+
+describe("VS Code's Ollama provider", () => {
+  it('finds the model through version, tags and show, then chats on /v1/chat/completions', async () => {
+    // Its version check compares dot-separated numbers with its minimum, 0.6.4.
+    const { version } = (await (await fetch(`${server.url}/api/version`)).json()) as { version: string };
+    const parts = version.split('.').map((part) => parseInt(part, 10));
+    expect(parts.every(Number.isInteger)).toBe(true);
+    expect(parts[0]! * 1e6 + parts[1]! * 1e3 + parts[2]!).toBeGreaterThanOrEqual(6004);
+
+    const { models } = (await (await fetch(`${server.url}/api/tags`)).json()) as { models: { model: string }[] };
+    const model = models[0]!.model;
+    const show = (await (
+      await fetch(`${server.url}/api/show`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model }) })
+    ).json()) as { capabilities: string[]; model_info: Record<string, unknown> };
+    // What it reads: the context window under `<architecture>.context_length`, the name, vision and tools.
+    const architecture = show.model_info['general.architecture'] as string;
+    expect(show.model_info[`${architecture}.context_length`]).toBe(server.backend.info().contextSize);
+    expect(typeof show.model_info['general.basename']).toBe('string');
+    expect(show.capabilities).toContain('completion');
+    expect(show.capabilities).not.toContain('vision');
+
+    const chat = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 6, temperature: 0 }),
+    });
+    expect(chat.status).toBe(200);
+    expect(((await chat.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toEqual(expect.any(String));
+  }, 60_000);
+});
+
+describe.skipIf(missing !== null)('Python ollama client', () => {
+  it('chats, generates, lists and shows, streamed and not, and raises ResponseError on a bad request', async () => {
+    const result = (await python(
+      `
+import json, sys
+from ollama import Client, ResponseError
+client = Client(host=sys.argv[1])
+options = {"temperature": 0, "num_predict": 8}
+messages = [{"role": "user", "content": "Name a colour."}]
+whole = client.chat(model="brook", messages=messages, options=options)
+parts = list(client.chat(model="brook", messages=messages, options=options, stream=True))
+generated = client.generate(model="brook", prompt="Once upon a time", raw=True, options=options)
+generated_parts = list(client.generate(model="brook", prompt="Once upon a time", raw=True, options=options, stream=True))
+listed = client.list()
+shown = client.show(listed.models[0].model)
+running = client.ps()
+try:
+    client.chat(model="brook", messages=messages, options={"num_ctx": 10**9})
+    error = None
+except ResponseError as e:
+    error = {"status": e.status_code, "message": e.error}
+print(json.dumps({
+  "whole": whole.message.content, "streamed": "".join(p.message.content for p in parts),
+  "done": parts[-1].done, "reason": parts[-1].done_reason, "eval_count": whole.eval_count,
+  "generated": generated.response, "generated_streamed": "".join(p.response for p in generated_parts),
+  "models": [m.model for m in listed.models], "capabilities": shown.capabilities,
+  "architecture": shown.modelinfo["general.architecture"], "running": [m.model for m in running.models],
+  "error": error,
+}))
+`,
+      server.url,
+    )) as Record<string, unknown>;
+    expect(result.streamed).toBe(result.whole);
+    expect(result.generated_streamed).toBe(result.generated);
+    expect(result.done).toBe(true);
+    expect(['stop', 'length']).toContain(result.reason);
+    expect(result.eval_count).toBeLessThanOrEqual(8);
+    expect(result.models).toHaveLength(1);
+    expect(result.running).toEqual(result.models);
+    expect(result.capabilities).toEqual(['completion']);
+    expect(result.architecture).toBe('llama');
+    expect(result.error).toMatchObject({ status: 400, message: expect.stringMatching(/num_ctx/) });
+  }, 180_000);
+});
