@@ -5,6 +5,7 @@ import { download } from '../lib/download';
 import { activePath, childrenByParent, withMessages } from '../lib/tree';
 import type { ConversationsState } from './conversations.svelte';
 import { LiveReplies } from './live.svelte';
+import { pendingMethod } from './pendingBridge';
 import type { PrefsState } from './prefs.svelte';
 
 /** How long a deleted chat can be brought back. */
@@ -45,12 +46,16 @@ export class ChatState {
   readonly busy = $derived(this.generating || this.submitting);
 
   private opening = 0;
+  private readonly continueMethod;
+  private readonly suggestTitle;
 
   constructor(
     private readonly bridge: Bridge,
     private readonly list: ConversationsState,
     private readonly prefs: PrefsState,
   ) {
+    this.continueMethod = pendingMethod(bridge, 'continueReply');
+    this.suggestTitle = pendingMethod(bridge, 'suggestTitle');
     this.live = new LiveReplies(bridge, (conversationId, message) => this.finished(conversationId, message));
   }
 
@@ -159,6 +164,21 @@ export class ChatState {
     void this.send(text).then((sent) => {
       // Not sent: back where the user can see it and try again.
       if (!sent) this.draft = this.draft.trim() ? `${text}\n${this.draft}` : text;
+    });
+  }
+
+  /** Whether a stopped reply can go on where it stopped (the core offers continueReply). */
+  get canContinue(): boolean {
+    return this.continueMethod !== undefined;
+  }
+
+  /** A stopped reply goes on from where it stopped. */
+  async continueReply(reply: Message): Promise<boolean> {
+    const conversation = this.conversation;
+    const resume = this.continueMethod;
+    if (!conversation || !resume || reply.status !== 'stopped' || this.busy) return false;
+    return this.run(async () => {
+      this.insert(conversation.id, [await resume(conversation.id, reply.id)]);
     });
   }
 
@@ -306,8 +326,21 @@ export class ChatState {
       // A failed reply would fail the queued message too (e.g. the context is full): give it back instead.
       if (message.status === 'error') this.unqueue();
       else queueMicrotask(() => this.flushQueue());
+      if (message.status === 'complete') void this.nameAfterFirstReply(conversationId, message);
     }
     this.list.refreshSoon();
+  }
+
+  /** After the first reply of a chat, the model writes it a short title (the user can rename it as ever). */
+  private async nameAfterFirstReply(conversationId: string, reply: Message): Promise<void> {
+    const question = reply.parentId ? this.conversation?.messages[reply.parentId] : undefined;
+    if (!this.suggestTitle || !question || question.parentId !== null || this.siblings(reply).length > 1) return;
+    try {
+      const title = (await this.suggestTitle(conversationId)).trim();
+      if (title) await this.rename(conversationId, title);
+    } catch {
+      // the chat keeps the title made from its first message
+    }
   }
 
   /** A fetched conversation may be older than replies that ended since it was read. */

@@ -2,6 +2,7 @@ import { getContext, setContext } from 'svelte';
 import { MediaQuery } from 'svelte/reactivity';
 import type { AppState } from './app.svelte';
 import type { ChatState } from './chat.svelte';
+import type { ContextUsageState } from './contextUsage.svelte';
 import type { ConversationsState } from './conversations.svelte';
 import type { EndpointPanelState } from './endpoint.svelte';
 import type { PrefsState } from './prefs.svelte';
@@ -12,6 +13,7 @@ export interface Brook {
   app: AppState;
   chat: ChatState;
   conversations: ConversationsState;
+  contextUsage: ContextUsageState;
   endpoint: EndpointPanelState;
   prefs: PrefsState;
   theme: ThemeState;

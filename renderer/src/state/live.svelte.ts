@@ -1,5 +1,6 @@
 import { SvelteMap } from 'svelte/reactivity';
 import { FrameQueue } from '../lib/frameQueue';
+import { promptProgress } from './pendingBridge';
 import type { Bridge, Message, MessageToken, PositionedReplyUpdate, ReplyUpdate } from '../bridge/types';
 
 /** A reply being generated: its text so far, grown once per animation frame. */
@@ -9,6 +10,8 @@ export class LiveReply {
   start = $state(0);
   /** Bumped when tokens are added (the array itself is not reactive: it only grows). */
   tokenCount = $state(0);
+  /** How far the prompt has been read (0…1) before the first token, where Brook says. */
+  promptProgress = $state<number | undefined>(undefined);
   readonly tokens: MessageToken[] = [];
 
   constructor(
@@ -91,6 +94,8 @@ export class LiveReplies {
         live = new LiveReply(update.conversationId, update.messageId);
         this.byMessage.set(update.messageId, live);
       }
+      const progress = promptProgress(update);
+      if (progress !== undefined) live.promptProgress = progress;
       if (update.text || update.tokens.length > 0) live.apply(update, first);
       if (update.final) {
         this.finals.set(update.messageId, update.final);
