@@ -10,6 +10,7 @@ import { observeAll } from './GenerationObserver.js';
 import { anthropicRoutes } from './protocols/anthropic/anthropicRoutes.js';
 import { ollamaRoutes } from './protocols/ollama/ollamaRoutes.js';
 import { openaiRoutes } from './protocols/openai/openaiRoutes.js';
+import { responsesRoutes } from './protocols/responses/responsesRoutes.js';
 import { tgiRoutes } from './protocols/tgi/tgiRoutes.js';
 import { RequestRegistry } from './RequestRegistry.js';
 import { isLoopbackHostname, registerRequestGuards } from './requestGuards.js';
@@ -115,6 +116,7 @@ export async function startServer(backend: Backend, options: ServerOptions): Pro
   await app.register(openaiRoutes, { prefix: '/v1', context, bodyLimit: BODY_LIMIT });
   await app.register(ollamaRoutes, { prefix: '/api', context, bodyLimit: BODY_LIMIT });
   await app.register(anthropicRoutes, { prefix: '/v1/messages', context, bodyLimit: BODY_LIMIT });
+  await app.register(responsesRoutes, { prefix: '/v1/responses', context, bodyLimit: BODY_LIMIT });
   metrics.route(app);
   for (const plugin of options.plugins ?? []) await plugin(app, context);
 
