@@ -25,11 +25,11 @@ const python = (() => {
 })();
 
 describe('buildSnippets', () => {
-  it('gives two examples per language, in the order of the tabs', () => {
+  it('gives three examples per language (TGI or huggingface, OpenAI, Ollama), in the order of the tabs', () => {
     const snippets = buildSnippets({ url: 'http://127.0.0.1:9000', apiKey: null });
-    expect(snippets.map((snippet) => snippet.language)).toEqual(['curl', 'curl', 'python', 'python', 'javascript', 'javascript']);
+    expect(snippets.map((snippet) => snippet.language)).toEqual(['curl', 'curl', 'curl', 'python', 'python', 'python', 'javascript', 'javascript', 'javascript']);
     expect(SNIPPET_LANGUAGES.map((option) => option.language)).toEqual(['curl', 'python', 'javascript']);
-    expect(new Set(snippets.map((snippet) => snippet.id)).size).toBe(6);
+    expect(new Set(snippets.map((snippet) => snippet.id)).size).toBe(9);
   });
 
   it('fills in the URL (without a trailing slash) and, without a key, what the OpenAI clients need', () => {
@@ -41,6 +41,8 @@ describe('buildSnippets', () => {
     }
     expect(snippets.find((snippet) => snippet.id === 'python-openai')!.code).toContain('api_key="not-needed"');
     expect(snippets.find((snippet) => snippet.id === 'js-huggingface-inference')!.code).toContain('new InferenceClient();');
+    expect(snippets.find((snippet) => snippet.id === 'python-ollama')!.code).toContain('Client(host="http://127.0.0.1:9000")\n');
+    expect(snippets.find((snippet) => snippet.id === 'js-ollama')!.code).toContain('new Ollama({ host: "http://127.0.0.1:9000" });');
   });
 
   it('puts the key where each client takes it', () => {
@@ -51,6 +53,9 @@ describe('buildSnippets', () => {
     expect(byId['python-openai']).toContain(`api_key="${KEY}"`);
     expect(byId['js-huggingface-inference']).toContain(`new InferenceClient("${KEY}");`);
     expect(byId['js-openai']).toContain(`apiKey: "${KEY}"`);
+    expect(byId['curl-ollama']).toContain(`-H 'Authorization: Bearer ${KEY}' \\\n`);
+    expect(byId['python-ollama']).toContain(`headers={"Authorization": "Bearer ${KEY}"}`);
+    expect(byId['js-ollama']).toContain(`headers: { Authorization: "Bearer ${KEY}" }`);
   });
 
   it('quotes a key for the shell and for Python and JavaScript strings', () => {

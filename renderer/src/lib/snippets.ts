@@ -5,7 +5,16 @@
 export type SnippetLanguage = 'curl' | 'python' | 'javascript';
 
 export interface Snippet {
-  id: 'curl-tgi' | 'curl-openai' | 'python-huggingface-hub' | 'python-openai' | 'js-huggingface-inference' | 'js-openai';
+  id:
+    | 'curl-tgi'
+    | 'curl-openai'
+    | 'curl-ollama'
+    | 'python-huggingface-hub'
+    | 'python-openai'
+    | 'python-ollama'
+    | 'js-huggingface-inference'
+    | 'js-openai'
+    | 'js-ollama';
   language: SnippetLanguage;
   /** The language of its fenced code block in README.md. */
   fence: 'bash' | 'python' | 'js';
@@ -38,11 +47,15 @@ const literal = (value: string): string => JSON.stringify(value);
 /** A single-quoted shell word. */
 const shellWord = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
 
-/** The six examples, in README.md's order: curl (TGI, OpenAI), Python (huggingface_hub, openai), JavaScript (@huggingface/inference, openai). */
+/**
+ * The examples, in README.md's order: curl (TGI, OpenAI, Ollama), Python (huggingface_hub, openai, ollama),
+ * JavaScript (@huggingface/inference, openai, ollama).
+ */
 export function buildSnippets({ url, apiKey }: SnippetTarget): Snippet[] {
   const base = url.replace(/\/+$/, '');
   const authHeader = apiKey === null ? '' : `  -H ${shellWord(`Authorization: Bearer ${apiKey}`)} \\\n`;
   const openAIKey = literal(apiKey ?? NO_KEY);
+  const bearer = apiKey === null ? null : literal(`Bearer ${apiKey}`);
   return [
     {
       id: 'curl-tgi',
@@ -64,6 +77,17 @@ ${authHeader}  -d '{"inputs": "Once upon a time", "parameters": {"max_new_tokens
       code: `curl ${base}/v1/chat/completions \\
   -H 'Content-Type: application/json' \\
 ${authHeader}  -d '{"model": "brook", "messages": [{"role": "user", "content": "What is the capital of France?"}], "max_tokens": 50}'
+`,
+    },
+    {
+      id: 'curl-ollama',
+      language: 'curl',
+      fence: 'bash',
+      title: 'Ollama chat',
+      install: null,
+      code: `curl ${base}/api/chat \\
+  -H 'Content-Type: application/json' \\
+${authHeader}  -d '{"model": "brook", "messages": [{"role": "user", "content": "What is the capital of France?"}], "options": {"num_predict": 50}}'
 `,
     },
     {
@@ -97,6 +121,26 @@ stream = client.chat.completions.create(
 )
 for chunk in stream:
     print(chunk.choices[0].delta.content or "", end="", flush=True)
+print()
+`,
+    },
+    {
+      id: 'python-ollama',
+      language: 'python',
+      fence: 'python',
+      title: 'ollama',
+      install: 'pip install ollama',
+      code: `from ollama import Client
+
+client = Client(host=${literal(base)}${bearer === null ? '' : `, headers={"Authorization": ${bearer}}`})
+stream = client.chat(
+    model="brook",
+    messages=[{"role": "user", "content": "What is the capital of France?"}],
+    options={"num_predict": 50},
+    stream=True,
+)
+for part in stream:
+    print(part.message.content, end="", flush=True)
 print()
 `,
     },
@@ -137,6 +181,27 @@ const stream = await client.chat.completions.create({
 });
 for await (const chunk of stream) {
   process.stdout.write(chunk.choices[0]?.delta?.content ?? "");
+}
+console.log();
+`,
+    },
+    {
+      id: 'js-ollama',
+      language: 'javascript',
+      fence: 'js',
+      title: 'ollama',
+      install: 'npm install ollama',
+      code: `import { Ollama } from "ollama";
+
+const client = new Ollama({ host: ${literal(base)}${bearer === null ? '' : `, headers: { Authorization: ${bearer} }`} });
+const stream = await client.chat({
+  model: "brook",
+  messages: [{ role: "user", content: "What is the capital of France?" }],
+  options: { num_predict: 50 },
+  stream: true,
+});
+for await (const part of stream) {
+  process.stdout.write(part.message.content);
 }
 console.log();
 `,
