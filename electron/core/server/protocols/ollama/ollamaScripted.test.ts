@@ -107,6 +107,34 @@ describe('Ollama routes on the scripted backend', () => {
   });
 });
 
+describe('Ollama routes in the pipeline', () => {
+  it('frees the request when the client leaves mid-stream', async () => {
+    const client = new AbortController();
+    const response = await post('/api/chat', { model: 'm', messages: [{ role: 'user', content: 'slow' }] }, server, client.signal);
+    const reader = response.body!.getReader();
+    await reader.read();
+    expect(server.backend.stats.inFlight).toBe(1);
+    client.abort();
+    await reader.cancel().catch(() => undefined);
+    await expect.poll(() => server.backend.stats.inFlight, { timeout: 10_000 }).toBe(0);
+  });
+
+  it('lists every /api route in /openapi.json, under the Ollama tag', async () => {
+    const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    for (const [path, method] of [
+      ['/api/chat', 'post'],
+      ['/api/generate', 'post'],
+      ['/api/tags', 'get'],
+      ['/api/ps', 'get'],
+      ['/api/show', 'post'],
+      ['/api/version', 'get'],
+      ['/api/embed', 'post'],
+    ] as const) {
+      expect(document.paths[path]?.[method]?.tags, `${method} ${path}`).toEqual(['Ollama']);
+    }
+  });
+});
+
 describe('Ollama errors', () => {
   const expectError = async (response: Response, status: number, message: RegExp) => {
     expect(response.status).toBe(status);
