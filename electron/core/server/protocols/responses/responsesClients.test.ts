@@ -1,0 +1,79 @@
+// /v1/responses against the real model, called by the real clients unchanged: `openai`'s responses.create
+// (streamed and not) and responses.stream, and the AI SDK's default `openai(...)` provider, which speaks the
+// Responses API. Greedy text differs between CPUs: the tests compare the routes with each other, never with words.
+import { createOpenAI } from '@ai-sdk/openai';
+import { generateText, streamText } from 'ai';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
+
+let server: TestServer;
+let openai: OpenAI;
+let modelId: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-needed', maxRetries: 0 });
+  modelId = server.backend.info().id;
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const ask = { model: 'gpt-4.1', instructions: 'You are brief.', input: 'What is the capital of France?', temperature: 0, max_output_tokens: 24 };
+
+describe("openai's responses API", () => {
+  it('responses.create answers, streamed or not, with the same greedy text, and responses.stream accumulates it', async () => {
+    const whole = await openai.responses.create(ask);
+    expect(whole.object).toBe('response');
+    expect(whole.id).toMatch(/^resp_/);
+    expect(whole.model).toBe(modelId);
+    expect(['completed', 'incomplete']).toContain(whole.status);
+    expect(whole.output_text.length).toBeGreaterThan(0);
+    expect(whole.usage!.output_tokens).toBeGreaterThan(0);
+    expect(whole.usage!.output_tokens).toBeLessThanOrEqual(24);
+
+    const stream = await openai.responses.create({ ...ask, stream: true });
+    const deltas: string[] = [];
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') deltas.push(event.delta);
+      if (event.type === 'response.completed' || event.type === 'response.incomplete') completed = event.response;
+    }
+    expect(deltas.join('')).toBe(whole.output_text);
+    expect(completed!.status).toBe(whole.status);
+    expect(completed!.usage).toEqual(expect.objectContaining({ input_tokens: whole.usage!.input_tokens, output_tokens: whole.usage!.output_tokens }));
+
+    const accumulated = await openai.responses.stream(ask).finalResponse();
+    expect(accumulated.output_text).toBe(whole.output_text);
+  });
+
+  it('refusals reach the client as its errors with the message: 422 for previous_response_id and tools', async () => {
+    const stateful = await openai.responses.create({ ...ask, previous_response_id: 'resp_earlier' }).catch((error: unknown) => error);
+    expect(stateful).toBeInstanceOf(OpenAI.UnprocessableEntityError);
+    expect((stateful as Error).message).toMatch(/`previous_response_id` is not supported: Brook stores no responses/);
+    const tools = await openai.responses
+      .create({ ...ask, tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: {} }, strict: false }] })
+      .catch((error: unknown) => error);
+    expect(tools).toBeInstanceOf(OpenAI.UnprocessableEntityError);
+    expect((tools as Error).message).toMatch(/`tools` is not supported yet/);
+  });
+});
+
+describe("the AI SDK's default openai(...) provider (Responses API)", () => {
+  it('generateText and streamText give the same greedy text, with usage', async () => {
+    const provider = createOpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-needed' });
+    const options = { model: provider('gpt-4.1'), system: 'You are brief.', prompt: 'What is the capital of France?', temperature: 0, maxOutputTokens: 24, maxRetries: 0 };
+    const generated = await generateText(options);
+    expect(generated.text.length).toBeGreaterThan(0);
+    expect(['stop', 'length']).toContain(generated.finishReason);
+    expect(generated.usage.outputTokens).toBeGreaterThan(0);
+
+    const streamed = streamText(options);
+    const pieces: string[] = [];
+    for await (const piece of streamed.textStream) pieces.push(piece);
+    expect(pieces.join('')).toBe(generated.text);
+    expect(await streamed.finishReason).toBe(generated.finishReason);
+    expect((await streamed.usage).outputTokens).toBe(generated.usage.outputTokens);
+  });
+});
