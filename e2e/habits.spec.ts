@@ -131,3 +131,29 @@ test('with Brook gone the model chip and the Local API badge say so, and Retry i
   await page.unrouteAll({ behavior: 'ignoreErrors' });
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-phase', /^(ready|generating)$/, { timeout: 60_000 });
 });
+
+test('named presets apply to a chat; defaults for new chats are what a new chat is created with', async ({ page, request }) => {
+  await openApp(page);
+  await page.getByTestId('settings-toggle').click();
+  await page.getByTestId('setting-system-prompt').fill('You answer like a pirate.');
+  await page.getByTestId('setting-temperature').fill('0.2');
+  await page.getByTestId('setting-temperature').press('Tab');
+  await page.getByTestId('preset-name').fill('Pirate');
+  await page.getByTestId('preset-name').press('Enter');
+  await expect(page.getByTestId('presets')).toContainText('Saved as preset “Pirate”.');
+  await page.getByTestId('preset-defaults').click();
+
+  // A chat made elsewhere, with Brook's defaults: the preset sets its prompt and sampling.
+  const id = await createConversation(request);
+  await openConversation(page, id);
+  await page.getByTestId('preset-apply').selectOption('Pirate');
+  await expect.poll(async () => (await (await request.get(`/app/conversations/${id}`)).json()).settings).toMatchObject({
+    systemPrompt: 'You answer like a pirate.',
+    temperature: 0.2,
+  });
+
+  // A new chat starts from the defaults chosen above, in the panel and once it is created.
+  await page.getByTestId('new-chat').click();
+  await expect(page.getByTestId('setting-temperature')).toHaveValue('0.2');
+  await expect(page.getByTestId('setting-system-prompt')).toHaveValue('You answer like a pirate.');
+});

@@ -7,6 +7,7 @@ import type { ConversationsState } from './conversations.svelte';
 import { LiveReplies } from './live.svelte';
 import { pendingMethod } from './pendingBridge';
 import type { PrefsState } from './prefs.svelte';
+import type { PresetsState } from './presets.svelte';
 
 /** How long a deleted chat can be brought back. */
 const UNDO_DELETE_MS = 6000;
@@ -37,7 +38,11 @@ export class ChatState {
   readonly live: LiveReplies;
 
   /** The settings of the chat on screen (of the chat to be, for a new one). */
-  readonly settings = $derived<ChatSettings>(this.conversation?.settings ?? { ...NEW_CHAT_SETTINGS, ...this.pendingSettings });
+  readonly settings = $derived<ChatSettings>(this.conversation?.settings ?? { ...this.newChatSettings, ...this.pendingSettings });
+  /** What a new chat starts with: the user's defaults where set, else Brook's. */
+  get newChatSettings(): ChatSettings {
+    return this.presets.defaults ?? NEW_CHAT_SETTINGS;
+  }
 
   readonly path = $derived<Message[]>(this.conversation ? activePath(this.conversation) : []);
   readonly children = $derived<Map<string, Message[]>>(this.conversation ? childrenByParent(this.conversation) : new Map());
@@ -53,6 +58,7 @@ export class ChatState {
     private readonly bridge: Bridge,
     private readonly list: ConversationsState,
     private readonly prefs: PrefsState,
+    private readonly presets: PresetsState,
   ) {
     this.continueMethod = pendingMethod(bridge, 'continueReply');
     this.suggestTitle = pendingMethod(bridge, 'suggestTitle');
@@ -99,8 +105,9 @@ export class ChatState {
   async ensureConversation(): Promise<Conversation> {
     if (this.conversation) return this.conversation;
     let conversation = await this.bridge.createConversation();
-    if (Object.keys(this.pendingSettings).length > 0) {
-      conversation = await this.bridge.updateSettings(conversation.id, this.pendingSettings);
+    const chosen = { ...(this.presets.defaults ?? {}), ...this.pendingSettings };
+    if (Object.keys(chosen).length > 0) {
+      conversation = await this.bridge.updateSettings(conversation.id, chosen);
       this.pendingSettings = {};
     }
     this.conversation = conversation;

@@ -6,6 +6,7 @@ import type { ContextUsageState } from './contextUsage.svelte';
 import type { ConversationsState } from './conversations.svelte';
 import type { EndpointPanelState } from './endpoint.svelte';
 import type { PrefsState } from './prefs.svelte';
+import type { PresetsState } from './presets.svelte';
 import type { ThemeState } from './theme.svelte';
 
 /** Everything the components share, created once by App.svelte. */
@@ -16,6 +17,7 @@ export interface Brook {
   contextUsage: ContextUsageState;
   endpoint: EndpointPanelState;
   prefs: PrefsState;
+  presets: PresetsState;
   theme: ThemeState;
   ui: UiState;
 }
