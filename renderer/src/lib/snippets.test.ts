@@ -17,7 +17,7 @@ const run = promisify(execFile);
 
 const python = (() => {
   try {
-    execFileSync('python3', ['-c', 'import huggingface_hub, openai'], { stdio: 'pipe' });
+    execFileSync('python3', ['-c', 'import huggingface_hub, openai, ollama, anthropic'], { stdio: 'pipe' });
     return true;
   } catch {
     return false;
@@ -25,11 +25,15 @@ const python = (() => {
 })();
 
 describe('buildSnippets', () => {
-  it('gives three examples per language (TGI or huggingface, OpenAI, Ollama), in the order of the tabs', () => {
+  it('gives the examples per language (TGI or huggingface, OpenAI, Ollama, and Anthropic for curl and Python), in the order of the tabs', () => {
     const snippets = buildSnippets({ url: 'http://127.0.0.1:9000', apiKey: null });
-    expect(snippets.map((snippet) => snippet.language)).toEqual(['curl', 'curl', 'curl', 'python', 'python', 'python', 'javascript', 'javascript', 'javascript']);
+    expect(snippets.map((snippet) => snippet.language)).toEqual([
+      ...Array<string>(4).fill('curl'),
+      ...Array<string>(4).fill('python'),
+      ...Array<string>(3).fill('javascript'),
+    ]);
     expect(SNIPPET_LANGUAGES.map((option) => option.language)).toEqual(['curl', 'python', 'javascript']);
-    expect(new Set(snippets.map((snippet) => snippet.id)).size).toBe(9);
+    expect(new Set(snippets.map((snippet) => snippet.id)).size).toBe(11);
   });
 
   it('fills in the URL (without a trailing slash) and, without a key, what the OpenAI clients need', () => {
@@ -40,6 +44,8 @@ describe('buildSnippets', () => {
       expect(snippet.code).not.toContain('Bearer');
     }
     expect(snippets.find((snippet) => snippet.id === 'python-openai')!.code).toContain('api_key="not-needed"');
+    expect(snippets.find((snippet) => snippet.id === 'python-anthropic')!.code).toContain('api_key="not-needed"');
+    expect(snippets.find((snippet) => snippet.id === 'curl-anthropic')!.code).not.toContain('x-api-key');
     expect(snippets.find((snippet) => snippet.id === 'js-huggingface-inference')!.code).toContain('new InferenceClient();');
     expect(snippets.find((snippet) => snippet.id === 'python-ollama')!.code).toContain('Client(host="http://127.0.0.1:9000")\n');
     expect(snippets.find((snippet) => snippet.id === 'js-ollama')!.code).toContain('new Ollama({ host: "http://127.0.0.1:9000" });');
@@ -56,6 +62,8 @@ describe('buildSnippets', () => {
     expect(byId['curl-ollama']).toContain(`-H 'Authorization: Bearer ${KEY}' \\\n`);
     expect(byId['python-ollama']).toContain(`headers={"Authorization": "Bearer ${KEY}"}`);
     expect(byId['js-ollama']).toContain(`headers: { Authorization: "Bearer ${KEY}" }`);
+    expect(byId['curl-anthropic']).toContain(`-H 'x-api-key: ${KEY}' \\\n`);
+    expect(byId['python-anthropic']).toContain(`api_key="${KEY}"`);
   });
 
   it('quotes a key for the shell and for Python and JavaScript strings', () => {
@@ -104,7 +112,7 @@ describe('the examples, filled with a key, against a server that requires it', (
     }, 150_000);
   }
 
-  if (!python) console.log('Python examples skipped: python3 cannot import huggingface_hub and openai (pip install huggingface_hub openai to run them)');
+  if (!python) console.log('Python examples skipped: python3 cannot import huggingface_hub, openai, ollama and anthropic (pip install huggingface_hub openai ollama anthropic to run them)');
   for (const snippet of snippets.filter((s) => s.language === 'python')) {
     it.skipIf(!python)(`${snippet.id} prints generated text`, async () => {
       const { stdout } = await run('python3', ['-c', forServer(snippet.id)], { cwd: ROOT, timeout: 120_000 });

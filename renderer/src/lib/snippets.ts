@@ -9,9 +9,11 @@ export interface Snippet {
     | 'curl-tgi'
     | 'curl-openai'
     | 'curl-ollama'
+    | 'curl-anthropic'
     | 'python-huggingface-hub'
     | 'python-openai'
     | 'python-ollama'
+    | 'python-anthropic'
     | 'js-huggingface-inference'
     | 'js-openai'
     | 'js-ollama';
@@ -38,7 +40,7 @@ export const SNIPPET_LANGUAGES: { language: SnippetLanguage; label: string }[] =
   { language: 'javascript', label: 'JavaScript' },
 ];
 
-/** What the OpenAI clients send when no key is needed (they insist on one). */
+/** What the OpenAI and Anthropic clients send when no key is needed (they insist on one). */
 const NO_KEY = 'not-needed';
 
 /** A string literal that Python and JavaScript read the same way. */
@@ -48,14 +50,16 @@ const literal = (value: string): string => JSON.stringify(value);
 const shellWord = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
 
 /**
- * The examples, in README.md's order: curl (TGI, OpenAI, Ollama), Python (huggingface_hub, openai, ollama),
- * JavaScript (@huggingface/inference, openai, ollama).
+ * The examples, in README.md's order: curl (TGI, OpenAI, Ollama, Anthropic), Python (huggingface_hub, openai,
+ * ollama, anthropic), JavaScript (@huggingface/inference, openai, ollama).
  */
 export function buildSnippets({ url, apiKey }: SnippetTarget): Snippet[] {
   const base = url.replace(/\/+$/, '');
   const authHeader = apiKey === null ? '' : `  -H ${shellWord(`Authorization: Bearer ${apiKey}`)} \\\n`;
   const openAIKey = literal(apiKey ?? NO_KEY);
   const bearer = apiKey === null ? null : literal(`Bearer ${apiKey}`);
+  // Anthropic's clients send the key as x-api-key, which Brook accepts as well as a Bearer token.
+  const xApiKeyHeader = apiKey === null ? '' : `  -H ${shellWord(`x-api-key: ${apiKey}`)} \\\n`;
   return [
     {
       id: 'curl-tgi',
@@ -88,6 +92,18 @@ ${authHeader}  -d '{"model": "brook", "messages": [{"role": "user", "content": "
       code: `curl ${base}/api/chat \\
   -H 'Content-Type: application/json' \\
 ${authHeader}  -d '{"model": "brook", "messages": [{"role": "user", "content": "What is the capital of France?"}], "options": {"num_predict": 50}}'
+`,
+    },
+    {
+      id: 'curl-anthropic',
+      language: 'curl',
+      fence: 'bash',
+      title: 'Anthropic messages',
+      install: null,
+      code: `curl ${base}/v1/messages \\
+  -H 'Content-Type: application/json' \\
+  -H 'anthropic-version: 2023-06-01' \\
+${xApiKeyHeader}  -d '{"model": "brook", "max_tokens": 50, "messages": [{"role": "user", "content": "What is the capital of France?"}]}'
 `,
     },
     {
@@ -141,6 +157,25 @@ stream = client.chat(
 )
 for part in stream:
     print(part.message.content, end="", flush=True)
+print()
+`,
+    },
+    {
+      id: 'python-anthropic',
+      language: 'python',
+      fence: 'python',
+      title: 'anthropic',
+      install: 'pip install anthropic',
+      code: `import anthropic
+
+client = anthropic.Anthropic(base_url=${literal(base)}, api_key=${openAIKey})
+with client.messages.stream(
+    model="brook",
+    max_tokens=50,
+    messages=[{"role": "user", "content": "What is the capital of France?"}],
+) as stream:
+    for text in stream.text_stream:
+        print(text, end="", flush=True)
 print()
 `,
     },
