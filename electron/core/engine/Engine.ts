@@ -5,23 +5,28 @@ import {
   getLlama,
   LlamaLogLevel,
   resolveChatWrapper,
-  type ChatHistoryItem,
   type ChatWrapper,
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaModel,
   type ControlledEvaluateInputItem,
+  type LlamaGrammar,
   type Token,
 } from 'node-llama-cpp';
 import { PromptTooLongError, validationError } from '../errors.js';
 import type { ModelInfo } from '../wire/bridge.js';
-import type { ChatMessage, GenerationEvent, GeneratedToken, GenerationRequest, Prompt, TokenEvent } from '../wire/generation.js';
+import type { GenerationEvent, GeneratedToken, GenerationRequest, Prompt, TokenEvent, ToolDefinition } from '../wire/generation.js';
 import type { FinishReason } from '../wire/tgi.js';
 import { IncrementalDetokenizer } from './IncrementalDetokenizer.js';
 import { SamplingPlan } from './SamplingPlan.js';
 import { StopHoldback } from './StopHoldback.js';
 import { Embedder, type EmbeddedTexts } from './Embedder.js';
+import { toChatFunctions, toChatHistory } from './chatHistory.js';
+import { GrammarDecoder } from './GrammarDecoder.js';
+import { outputGrammar } from './outputGrammar.js';
+import { ToolCallStream } from './ToolCallStream.js';
+import { toolCallSyntax, type ToolCallSyntax } from './ToolCallSyntax.js';
 
 export interface EngineOptions {
   modelPath: string;
@@ -43,10 +48,14 @@ export interface PreparedGeneration {
   plan: SamplingPlan;
   stop: string[];
   topNTokens: number;
+  /** The output constraint's grammar (outputGrammar.ts); decoding goes through GrammarDecoder then. */
+  grammar?: LlamaGrammar;
+  /** A tools constraint: how calls are written, and whether the model may answer in text instead. */
+  toolCalls?: { syntax: ToolCallSyntax; auto: boolean };
 }
 
 /** One decoded token: the one chosen, its log-probability and, when asked for, the top candidates' (in order). */
-interface DecodedStep {
+export interface DecodedStep {
   id: Token;
   logprob: number;
   top?: [Token, number][];
@@ -114,9 +123,11 @@ export class Engine {
     return this.info.contextSize;
   }
 
-  tokenize(prompt: Prompt): Token[] {
+  /** `tools` are described to the model through its chat template (messages prompts only). */
+  tokenize(prompt: Prompt, tools?: readonly ToolDefinition[]): Token[] {
     if ('text' in prompt) return this.model.tokenize(prompt.text, true);
-    const { contextText } = this.chatWrapper.generateContextState({ chatHistory: toChatHistory(prompt.messages) });
+    const availableFunctions = tools?.length ? toChatFunctions(tools) : undefined;
+    const { contextText } = this.chatWrapper.generateContextState({ chatHistory: toChatHistory(prompt.messages), availableFunctions });
     return contextText.tokenize(this.model.tokenizer);
   }
 
@@ -136,7 +147,8 @@ export class Engine {
   /** Tokenizes and checks what only the model can check (lengths); throws 422 `validation` in TGI's words. */
   prepare(request: GenerationRequest): PreparedGeneration {
     const p = request.parameters;
-    let tokens = this.tokenize(request.prompt);
+    if (request.tools?.length && 'text' in request.prompt) throw validationError('`tools` need chat messages: a raw prompt has no template to describe them in');
+    let tokens = this.tokenize(request.prompt, request.tools);
     if (p.truncate != null) {
       if (p.truncate > this.maxInputTokens) {
         throw validationError(`\`truncate\` must be strictly positive and less than ${this.maxInputTokens}. Given: ${p.truncate}`);
@@ -155,7 +167,17 @@ export class Engine {
         `\`inputs\` tokens + \`max_new_tokens\` must be <= ${this.maxTotalTokens}. Given: ${tokens.length} \`inputs\` tokens and ${maxNewTokens} \`max_new_tokens\``,
       );
     }
-    return { tokens, maxNewTokens, plan: new SamplingPlan(p), stop: p.stop ?? [], topNTokens: p.top_n_tokens ?? 0 };
+    const prepared: PreparedGeneration = { tokens, maxNewTokens, plan: new SamplingPlan(p), stop: p.stop ?? [], topNTokens: p.top_n_tokens ?? 0 };
+    return request.constraint ? this.constrained(prepared, request) : prepared;
+  }
+
+  /** Adds the grammar of the request's output constraint (422 for what it cannot enforce). */
+  private constrained(prepared: PreparedGeneration, request: GenerationRequest): PreparedGeneration {
+    const constraint = request.constraint!;
+    if (prepared.plan.needsProbabilities) throw validationError('`typical_p` cannot be combined with structured output or tools: leave it unset');
+    const syntax = toolCallSyntax(this.chatWrapper.settings);
+    const grammar = outputGrammar(this.llama, constraint, request.tools ?? [], syntax);
+    return { ...prepared, grammar, ...(constraint.type === 'tools' ? { toolCalls: { syntax, auto: constraint.choice === 'auto' } } : {}) };
   }
 
   /**
@@ -173,7 +195,9 @@ export class Engine {
     const detokenizer = new IncrementalDetokenizer(this.model, tokens);
     const stopMatcher = new StopHoldback(prepared.stop);
     const penaltyWindow = () => (generated.length >= PENALTY_WINDOW ? generated.slice(-PENALTY_WINDOW) : [...tokens.slice(generated.length - PENALTY_WINDOW), ...generated]);
-    const decode = (input: Token[]) => this.decodeStep(sequence, input, plan, topNTokens, penaltyWindow);
+    const grammarDecoder = prepared.grammar ? new GrammarDecoder(this.model, prepared.grammar, sequence, plan.stepOptions(penaltyWindow), topNTokens) : null;
+    const decode = (input: Token[]) => (grammarDecoder ? grammarDecoder.step(input) : this.decodeStep(sequence, input, plan, topNTokens, penaltyWindow));
+    const toolCalls = prepared.toolCalls ? new ToolCallStream(prepared.toolCalls.syntax, prepared.toolCalls.auto) : null;
 
     let text = '';
     let finishReason: FinishReason = 'length';
@@ -206,6 +230,7 @@ export class Engine {
         const last = endOfGeneration || stopSequence !== null || generated.length >= maxNewTokens;
         const event: TokenEvent = { type: 'token', index: generated.length, token: { id, text: piece, logprob: step.logprob, special }, last };
         if (step.top) event.topTokens = step.top.map(([topId, logprob]) => this.describeToken(topId, logprob));
+        if (toolCalls) event.toolCallDeltas = [...toolCalls.push(special ? '' : piece), ...(last ? toolCalls.finish() : [])];
         if (!last) next = decode([id]);
         yield event;
         if (last) break;
@@ -216,6 +241,7 @@ export class Engine {
     } finally {
       // A decode still running (aborted meanwhile) finishes before the sequence is handed back.
       await next?.catch(() => undefined);
+      await grammarDecoder?.close();
     }
     const generationMs = performance.now() - started;
     yield {
@@ -228,6 +254,7 @@ export class Engine {
       stopSequence,
       cancelled,
       timings: { queueMs, firstTokenMs, generationMs, reusedPromptTokens: reused },
+      ...(toolCalls ? { toolCalls: [...toolCalls.calls] } : {}),
     };
   }
 
@@ -310,17 +337,4 @@ function* take<K, V>(map: Map<K, V>, count: number): Generator<[K, V]> {
     yield entry;
     if (++taken === count) return;
   }
-}
-
-function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
-  const history: ChatHistoryItem[] = messages.map((message) =>
-    message.role === 'system'
-      ? { type: 'system', text: message.content }
-      : message.role === 'user'
-        ? { type: 'user', text: message.content }
-        : { type: 'model', response: [message.content] },
-  );
-  // An empty model turn at the end makes the template open the assistant's reply.
-  history.push({ type: 'model', response: [] });
-  return history;
 }
