@@ -157,3 +157,23 @@ test('named presets apply to a chat; defaults for new chats are what a new chat 
   await expect(page.getByTestId('setting-temperature')).toHaveValue('0.2');
   await expect(page.getByTestId('setting-system-prompt')).toHaveValue('You answer like a pirate.');
 });
+
+test('a send refused because Brook is busy keeps the message and offers Send again', async ({ page, request }) => {
+  const id = await createConversation(request, { max_new_tokens: 4 });
+  await openConversation(page, id);
+  await page.route('**/app/send', (route) =>
+    route.fulfill({ status: 429, json: { error: 'Model is overloaded', error_type: 'overloaded' } }),
+  );
+  await page.getByTestId('composer').fill('Are you there?');
+  await page.getByTestId('composer').press('Enter');
+  const error = page.getByTestId('error');
+  await expect(error).toContainText('Brook is busy');
+  await expect(page.getByTestId('composer')).toHaveValue('Are you there?');
+  await page.unroute('**/app/send');
+  await error.getByRole('button', { name: 'Send again' }).click();
+  await expect(userMessages(page)).toHaveCount(1);
+  await expect(page.getByTestId('error')).toBeHidden();
+  await expect(assistantMessages(page)).toHaveCount(1);
+  await expect(assistantMessages(page).last()).toHaveAttribute('data-status', /^(streaming|complete|stopped|error)$/);
+  await expect(assistantMessages(page).last()).toHaveAttribute('data-status', /^(complete|stopped|error)$/, { timeout: 150_000 });
+});
