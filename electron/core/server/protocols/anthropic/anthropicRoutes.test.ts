@@ -10,7 +10,10 @@ import type { AnthropicErrorResponse, AnthropicMessage } from '../../../wire/ant
 const KEY = 'anthropic-test-key';
 const script = new Script({
   tokensPerSecond: 1000,
-  replies: [{ when: 'count', text: 'One, two, three. STOP here and never again.' }],
+  replies: [
+    { when: 'count', text: 'One, two, three. STOP here and never again.' },
+    { when: 'slowly', text: 'one two three four five six seven eight nine ten eleven twelve', tokensPerSecond: 5 },
+  ],
   default: 'Hello from the script.',
 });
 
@@ -136,5 +139,28 @@ describe('POST /v1/messages on the scripted backend', () => {
     expect((await post('/v1/messages', ask('hi'), { authorization: `Bearer ${KEY}` }, keyed.url)).status).toBe(200);
     await expectError(await post('/v1/messages', ask('hi'), { 'x-api-key': 'wrong' }, keyed.url), 401, 'authentication_error', /x-api-key/);
     await expectError(await post('/v1/messages', ask('hi'), {}, keyed.url), 401, 'authentication_error', /API key/);
+  });
+
+  it('ends a stream stopped from the window with one `event: error` in Anthropic\'s shape', async () => {
+    const response = await post('/v1/messages', ask('slowly', { stream: true }));
+    const id = response.headers.get('x-request-id')!;
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let raw = '';
+    while (!raw.includes('content_block_delta')) raw += (await reader.read()).value ?? '';
+    expect(server.requests.cancel(id)).toBe(true);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) raw += chunk.value;
+    const events: { event: string | undefined; data: string }[] = [];
+    createParser({ onEvent: (message) => events.push({ event: message.event, data: message.data }) }).feed(raw);
+    expect(events.at(-1)!.event).toBe('error');
+    const error = JSON.parse(events.at(-1)!.data) as AnthropicErrorResponse;
+    expect(error).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+    expect(error.error.message).toMatch(/cancelled/);
+    expect(events.map((e) => e.event)).not.toContain('message_stop');
+  });
+
+  it('lists the routes in /openapi.json under the Anthropic tag', async () => {
+    const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, { post?: { tags?: string[] } }> };
+    expect(document.paths['/v1/messages']?.post?.tags).toEqual(['Anthropic']);
+    expect(document.paths['/v1/messages/count_tokens']?.post?.tags).toEqual(['Anthropic']);
   });
 });

@@ -10,7 +10,11 @@ import type { ResponsesResponse } from '../../../wire/responses.js';
 
 let server: TestServer<ScriptedBackend>;
 beforeAll(async () => {
-  server = await startTestServer({ backend: new ScriptedBackend(new Script({ tokensPerSecond: 1000, default: 'Hello from the script.' }), 8) });
+  server = await startTestServer({ backend: new ScriptedBackend(new Script({
+        tokensPerSecond: 1000,
+        replies: [{ when: 'slowly', text: 'one two three four five six seven eight nine ten eleven twelve', tokensPerSecond: 5 }],
+        default: 'Hello from the script.',
+      }), 8) });
 });
 afterAll(async () => {
   await server?.stop();
@@ -114,5 +118,27 @@ describe('POST /v1/responses on the scripted backend', () => {
     });
     expect(response.status).toBe(200);
     expect(((await response.json()) as ResponsesResponse).store).toBe(false);
+  });
+
+  it('ends a stream stopped from the window with one `error` event that the openai clients throw on', async () => {
+    const response = await post('/v1/responses', { input: 'slowly', stream: true });
+    const id = response.headers.get('x-request-id')!;
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let raw = '';
+    while (!raw.includes('response.output_text.delta')) raw += (await reader.read()).value ?? '';
+    expect(server.requests.cancel(id)).toBe(true);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) raw += chunk.value;
+    const events: { event: string | undefined; data: Record<string, unknown> }[] = [];
+    createParser({ onEvent: (message) => events.push({ event: message.event, data: JSON.parse(message.data) as Record<string, unknown> }) }).feed(raw);
+    const last = events.at(-1)!;
+    expect(last.event).toBe('error');
+    expect(last.data).toMatchObject({ type: 'error', code: 'cancelled', param: null, error: { code: 'cancelled' } });
+    expect(last.data.message).toMatch(/cancelled/);
+    expect(last.data.sequence_number).toBe(events.length - 1);
+  });
+
+  it('lists the route in /openapi.json under the OpenAI tag', async () => {
+    const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, { post?: { tags?: string[] } }> };
+    expect(document.paths['/v1/responses']?.post?.tags).toEqual(['OpenAI']);
   });
 });
