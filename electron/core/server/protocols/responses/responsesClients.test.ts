@@ -1,11 +1,17 @@
 // /v1/responses against the real model, called by the real clients unchanged: `openai`'s responses.create
 // (streamed and not) and responses.stream, and the AI SDK's default `openai(...)` provider, which speaks the
 // Responses API. Greedy text differs between CPUs: the tests compare the routes with each other, never with words.
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
+
+const probe = spawnSync('python3', ['-c', 'import openai'], { encoding: 'utf8' });
+const noPython = probe.status === 0 ? null : `python3 cannot import openai (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install it with: pip install openai`;
+if (noPython) console.log(`[responsesClients.test] Python test skipped: ${noPython}`);
 
 let server: TestServer;
 let openai: OpenAI;
@@ -75,5 +81,33 @@ describe("the AI SDK's default openai(...) provider (Responses API)", () => {
     expect(pieces.join('')).toBe(generated.text);
     expect(await streamed.finishReason).toBe(generated.finishReason);
     expect((await streamed.usage).outputTokens).toBe(generated.usage.outputTokens);
+  });
+});
+
+describe.skipIf(noPython !== null)("Python's openai client", () => {
+  it('responses.create and responses.stream give the same greedy text', async () => {
+    const script = `
+import json, sys
+from openai import OpenAI
+client = OpenAI(base_url=sys.argv[1] + "/v1", api_key="not-needed", max_retries=0)
+ask = dict(model="gpt-4.1", instructions="You are brief.", input="What is the capital of France?", temperature=0, max_output_tokens=24)
+whole = client.responses.create(**ask)
+deltas, last = [], None
+with client.responses.stream(**ask) as stream:
+    for event in stream:
+        if event.type == "response.output_text.delta":
+            deltas.append(event.delta)
+        last = event
+    # get_final_response() needs response.completed; a reply cut at max_output_tokens ends with response.incomplete, as OpenAI's does.
+    final = stream.get_final_response() if last.type == "response.completed" else last.response
+print(json.dumps({"text": whole.output_text, "status": whole.status, "deltas": deltas, "final": final.output_text, "last": last.type}))
+`;
+    const { stdout } = await promisify(execFile)('python3', ['-c', script, server.url], { encoding: 'utf8', timeout: 170_000 });
+    const result = JSON.parse(stdout) as { text: string; status: string; deltas: string[]; final: string; last: string };
+    expect(result.last).toBe(result.status === 'completed' ? 'response.completed' : 'response.incomplete');
+    expect(result.text.length).toBeGreaterThan(0);
+    expect(['completed', 'incomplete']).toContain(result.status);
+    expect(result.deltas.join('')).toBe(result.text);
+    expect(result.final).toBe(result.text);
   });
 });
