@@ -178,3 +178,26 @@ test('Regenerate makes version 2/2; the sidebar preview follows the version show
   await userMessages(page).last().getByRole('button', { name: 'Previous version' }).click();
   await expect(item).toContainText('Hello there.');
 });
+
+test('screen readers hear the reply a finished sentence at a time, then that it ended', async ({ page, request }) => {
+  const id = await createConversation(request, { max_new_tokens: 1000 });
+  await openConversation(page, id);
+  const said: string[] = [];
+  await page.exposeFunction('__said', (text: string) => said.push(text));
+  await page.evaluate(() => {
+    const region = document.querySelector('[data-testid=announcer]')!;
+    new MutationObserver(() => (window as unknown as { __said: (t: string) => void }).__said(region.textContent ?? '')).observe(region, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
+  await send(page, '[story] Tell me a story.');
+  await waitForReply(page);
+  await expect.poll(() => said.at(-1) ?? '').toMatch(/Reply finished\.$/);
+  const spoken = said.filter((text) => text.trim() !== '');
+  // Whole sentences, never single tokens: every announcement but the last ends a sentence.
+  expect(spoken.length).toBeGreaterThan(3);
+  for (const text of spoken.slice(0, -1)) expect(text.trim()).toMatch(/[.!?…]$/);
+  expect(spoken.length).toBeLessThan(scripted('[story]').split(/\s+/).length / 3);
+});
