@@ -10,7 +10,10 @@ import type { RemoteServer } from './wire/remote.js';
 import { parse } from './wire/validator.js';
 
 export interface BridgeServices {
-  chats: Pick<ChatService, 'list' | 'get' | 'create' | 'rename' | 'delete' | 'updateSettings' | 'selectBranch' | 'export' | 'send' | 'regenerate' | 'stop'>;
+  chats: Pick<
+    ChatService,
+    'list' | 'get' | 'create' | 'rename' | 'delete' | 'updateSettings' | 'selectBranch' | 'export' | 'send' | 'regenerate' | 'stop' | 'continueReply' | 'contextUsage' | 'suggestTitle'
+  >;
   status(): AppStatus;
   /** Loads a GGUF file: the given path in a browser; Electron asks with a native dialog instead. */
   openModel(path: string | undefined): Promise<void>;
@@ -44,6 +47,9 @@ export function bridgeHandlers(services: BridgeServices): Record<BridgeCommand, 
     send: ({ conversationId, parentId, content, topNTokens }) => chats.send(conversationId, parentId, content, topNTokens),
     regenerate: ({ conversationId, userMessageId, topNTokens }) => chats.regenerate(conversationId, userMessageId, topNTokens),
     stop: ({ conversationId, messageId }) => chats.stop(conversationId, messageId),
+    continueReply: ({ conversationId, messageId }) => chats.continueReply(conversationId, messageId),
+    contextUsage: ({ conversationId, parentId, draft }) => chats.contextUsage(conversationId, parentId, draft),
+    suggestTitle: ({ conversationId }) => chats.suggestTitle(conversationId),
     endpointSettings: () => services.endpointSettings(),
     configureEndpoint: (change) => services.configureEndpoint(change),
     listApiRequests: () => services.requests.list(),

@@ -1,5 +1,5 @@
 import type { ModelInfo, ModelState, Unsubscribe } from '../wire/bridge.js';
-import type { GenerationRequest } from '../wire/generation.js';
+import type { GenerationRequest, Prompt } from '../wire/generation.js';
 import type { Admission, Backend, BackendStats, Embeddings, RequestSource, TokenPiece } from './Backend.js';
 
 /**
@@ -45,6 +45,10 @@ export class ActiveBackend implements Backend {
 
   info(): ModelInfo {
     return this.backend.info();
+  }
+
+  countPromptTokens(prompt: Prompt): Promise<number> {
+    return this.backend.countPromptTokens(prompt);
   }
 
   tokenize(text: string, signal: AbortSignal, source: RequestSource): Promise<TokenPiece[]> {

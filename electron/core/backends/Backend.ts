@@ -2,7 +2,7 @@
 // know only this interface; LocalBackend (engine + scheduler), RemoteBackend (a TGI or OpenAI upstream) and
 // ScriptedBackend (chosen tokens at a chosen pace, for tests) implement it.
 import type { ModelInfo, ModelState, Unsubscribe } from '../wire/bridge.js';
-import type { GenerationEvent, GenerationRequest } from '../wire/generation.js';
+import type { GenerationEvent, GenerationRequest, Prompt } from '../wire/generation.js';
 
 /** Who asked: the window's own chat is never refused because of outside load, and goes first in a queue. */
 export type RequestSource = 'window' | 'api';
@@ -45,6 +45,11 @@ export interface Backend {
   onState(listener: (state: ModelState) => void): Unsubscribe;
   /** The model served; throws 424 `model_not_ready` while there is none. */
   info(): ModelInfo;
+  /**
+   * Tokens `prompt` takes, the chat template applied, without generating: the window's context meter. Bounded
+   * like a prompt (422 past the context's character limit); a remote OpenAI upstream gives an estimate.
+   */
+  countPromptTokens(prompt: Prompt): Promise<number>;
   /** Tokens of `text`, admitted like a generation (it counts against the concurrency limit). */
   tokenize(text: string, signal: AbortSignal, source: RequestSource): Promise<TokenPiece[]>;
   /**

@@ -326,4 +326,44 @@ describe('ChatService with the real model', { timeout: 240_000 }, () => {
     expect((await service.list()).some((s) => s.id === c.id)).toBe(false);
     expect(scheduler.stats).toEqual({ inFlight: 0, queued: 0, running: 0 });
   });
+
+  it('continues a stopped reply in the same message, after the text it had', async () => {
+    const conversation = await service.create({ temperature: 0, max_new_tokens: 300 });
+    const first = watch(conversation.id);
+    const sent = await service.send(conversation.id, null, 'Write a long story about a lighthouse.');
+    await first.first;
+    await service.stop(conversation.id);
+    const stopped = await first.final;
+    expect(stopped).toMatchObject({ status: 'stopped' });
+    await service.updateSettings(conversation.id, { max_new_tokens: 8 });
+
+    const more = watch(conversation.id);
+    const streaming = await service.continueReply(conversation.id, sent.assistantMessage.id);
+    expect(streaming).toMatchObject({ id: sent.assistantMessage.id, status: 'streaming' });
+    const final = await more.final;
+    expect(final.id).toBe(sent.assistantMessage.id);
+    expect(['complete', 'stopped']).toContain(final.status);
+    expect(final.content.startsWith(stopped.content)).toBe(true);
+    expect(final.stats!.tokens).toBeGreaterThanOrEqual(stopped.stats!.tokens);
+    // Only a stopped reply can be continued.
+    await expect(service.continueReply(conversation.id, sent.userMessage.id)).rejects.toMatchObject({ errorType: 'validation' });
+  });
+
+  it("measures the next prompt against the context, and names a chat from its first exchange", async () => {
+    const empty = await service.contextUsage(null, null, '');
+    expect(empty).toEqual({ promptTokens: expect.any(Number) as unknown, contextSize: CONTEXT_SIZE });
+    const draft = await service.contextUsage(null, null, 'What is the capital of France?');
+    expect(draft.promptTokens).toBeGreaterThan(empty.promptTokens);
+
+    const conversation = await service.create(GREEDY);
+    const { final } = await ask(conversation, null, 'What is the capital of France?');
+    const after = await service.contextUsage(conversation.id, final.id, 'And of Italy?');
+    expect(after.promptTokens).toBeGreaterThan(draft.promptTokens);
+
+    const title = await service.suggestTitle(conversation.id);
+    expect(title.length).toBeGreaterThan(0);
+    expect(title.length).toBeLessThanOrEqual(61);
+    expect(title).not.toContain('\n');
+    expect(scheduler.stats.inFlight).toBe(0);
+  });
 });

@@ -1,8 +1,12 @@
 import { ApiError, PromptTooLongError, validationError } from '../errors.js';
 import type { Admission, Backend } from '../backends/Backend.js';
 import type { ReplyUpdate, SendResult, Unsubscribe } from '../wire/bridge.js';
+import { activePath } from '../wire/activePath.js';
 import {
+  ContextUsageRequest,
+  ContinueReply,
   ConversationRef,
+  DEFAULT_CHAT_SETTINGS,
   ExportConversation,
   Regenerate,
   RenameConversation,
@@ -12,6 +16,7 @@ import {
   StopGeneration,
   UpdateSettings,
   type ChatSettings,
+  type ContextUsage,
   type Conversation,
   type ConversationSummary,
   type ExportedConversation,
@@ -150,6 +155,62 @@ export class ChatService {
     }
   }
 
+  /** Resumes a stopped reply: the same message streams on from where it stopped, its status back to streaming. */
+  async continueReply(conversationId: string, messageId: string): Promise<Message> {
+    parse(ContinueReply, { conversationId, messageId });
+    this.requireReady();
+    this.assertIdle(conversationId);
+    this.assertExists(conversationId, messageId);
+    const stopped = this.store.getMessage(conversationId, messageId);
+    if (stopped.role !== 'assistant' || stopped.status !== 'stopped' || !stopped.content) throw validationError('only a stopped reply with some text can be continued');
+    const reply = this.reserve(conversationId);
+    try {
+      const streaming = await this.store.updateMessage(conversationId, messageId, { status: 'streaming' });
+      this.launch(conversationId, reply, streaming, 0, true);
+      return streaming;
+    } catch (error) {
+      this.release(conversationId, reply);
+      throw error;
+    }
+  }
+
+  /** What the next reply's prompt takes of the context: the path up to `parentId` (null: a new chat), then `draft`. */
+  async contextUsage(conversationId: string | null, parentId: string | null, draft: string): Promise<ContextUsage> {
+    parse(ContextUsageRequest, { conversationId, parentId, draft });
+    if (conversationId !== null) this.assertExists(conversationId, parentId);
+    const settings = conversationId === null ? DEFAULT_CHAT_SETTINGS : this.store.get(conversationId).settings;
+    const messages = this.promptMessages(settings, conversationId === null || parentId === null ? [] : this.store.pathTo(conversationId, parentId));
+    if (draft) messages.push({ role: 'user', content: draft });
+    const info = this.backend.info();
+    return { promptTokens: messages.length === 0 ? 0 : await this.backend.countPromptTokens({ messages }), contextSize: info.contextSize };
+  }
+
+  /**
+   * A short title written by the model from the chat's first question and answer; the first words of the
+   * question when the model gives nothing usable (a tiny model may not).
+   */
+  async suggestTitle(conversationId: string): Promise<string> {
+    parse(ConversationRef, { conversationId });
+    this.requireReady();
+    const path = activePath(this.store.get(conversationId));
+    const question = path.find((message) => message.role === 'user')?.content ?? '';
+    if (!question) throw validationError('the chat has no message to name it after yet');
+    const answer = path.find((message) => message.role === 'assistant')?.content ?? '';
+    const prompt = `Write a title of at most six words for this conversation. Reply with the title only.\n\nQuestion: ${question.slice(0, TITLE_EXCERPT)}\n\nAnswer: ${answer.slice(0, TITLE_EXCERPT)}`;
+    const admission = await this.backend.admit(
+      { prompt: { messages: [{ role: 'user', content: prompt }] }, parameters: { max_new_tokens: TITLE_TOKENS }, fitMaxNewTokens: true },
+      AbortSignal.timeout(TITLE_TIMEOUT_MS),
+      'window',
+    );
+    let text = '';
+    try {
+      for await (const event of admission.events) if (event.type === 'end') text = event.generatedText;
+    } finally {
+      await admission.close();
+    }
+    return cleanTitle(text) || cleanTitle(question);
+  }
+
   /** Stops the conversation's reply (if `messageId` is given, only that one) and resolves once it is saved as stopped. */
   async stop(conversationId: string, messageId?: string): Promise<void> {
     parse(StopGeneration, { conversationId, messageId });
@@ -207,24 +268,25 @@ export class ChatService {
     reply.settle();
   }
 
-  private launch(conversationId: string, reply: RunningReply, assistant: Message, topNTokens: number): void {
+  private launch(conversationId: string, reply: RunningReply, assistant: Message, topNTokens: number, continuing = false): void {
     reply.messageId = assistant.id;
-    void this.run(conversationId, reply, assistant, topNTokens)
+    void this.run(conversationId, reply, assistant, topNTokens, continuing)
       .catch((error: unknown) => this.warn(`reply ${assistant.id} failed: ${(error as Error).message}`))
       .finally(() => this.release(conversationId, reply));
   }
 
-  private async run(conversationId: string, reply: RunningReply, assistant: Message, topNTokens: number): Promise<void> {
+  /** Generates the reply into `assistant`; `continuing`: after the text it already has (Continue after Stop). */
+  private async run(conversationId: string, reply: RunningReply, assistant: Message, topNTokens: number, continuing: boolean): Promise<void> {
     const batcher = new ReplyBatcher(conversationId, assistant.id, (update) => this.emit(update), this.updateIntervalMs);
     const started = performance.now();
     let firstTokenAt: number | null = null;
     let lastTokenAt = started;
     let tokenCount = 0;
-    let content = '';
+    let content = continuing ? assistant.content : '';
     let end: EndEvent | undefined;
     let failure: string | undefined;
     try {
-      const admission = await this.admit(conversationId, assistant.parentId!, topNTokens, reply.controller.signal);
+      const admission = await this.admit(conversationId, continuing ? assistant.id : assistant.parentId!, topNTokens, reply.controller.signal, continuing);
       try {
         for await (const event of admission.events) {
           if (event.type === 'end') {
@@ -255,7 +317,7 @@ export class ChatService {
     const stats: ReplyStats = {
       firstTokenMs: firstTokenAt === null ? 0 : round(firstTokenAt - started),
       tokensPerSecond: firstTokenAt !== null && tokenCount > 1 && lastTokenAt > firstTokenAt ? round(((tokenCount - 1) * 1000) / (lastTokenAt - firstTokenAt)) : 0,
-      tokens: end?.generatedTokens ?? tokenCount,
+      tokens: (continuing ? (assistant.stats?.tokens ?? 0) : 0) + (end?.generatedTokens ?? tokenCount),
       finishReason: failure !== undefined ? 'error' : cancelled || !end ? 'stopped' : end.finishReason,
     };
     let final: Message;
@@ -271,16 +333,22 @@ export class ChatService {
   }
 
   /** Admits the reply with the conversation's max_new_tokens, shortened to the room the prompt leaves. */
-  private admit(conversationId: string, userMessageId: string, topNTokens: number, signal: AbortSignal): Promise<Admission> {
+  private admit(conversationId: string, lastMessageId: string, topNTokens: number, signal: AbortSignal, continueLast: boolean): Promise<Admission> {
     const { settings } = this.store.get(conversationId);
+    const messages = this.promptMessages(settings, this.store.pathTo(conversationId, lastMessageId));
+    const parameters = toGenerateParameters(settings, settings.max_new_tokens, topNTokens);
+    return this.backend.admit({ prompt: { messages, continueLast }, parameters, fitMaxNewTokens: true }, signal, 'window');
+  }
+
+  /** The model's view of a chat: its system prompt, then the messages of `path`. */
+  private promptMessages(settings: ChatSettings, path: readonly Message[]): ChatMessage[] {
     const messages: ChatMessage[] = [];
     if (settings.systemPrompt.trim()) messages.push({ role: 'system', content: settings.systemPrompt });
-    for (const message of this.store.pathTo(conversationId, userMessageId)) {
+    for (const message of path) {
       // A reply that failed before its first token says nothing to the model.
       if (message.role === 'user' || message.content) messages.push({ role: message.role, content: message.content });
     }
-    const parameters = toGenerateParameters(settings, settings.max_new_tokens, topNTokens);
-    return this.backend.admit({ prompt: { messages }, parameters, fitMaxNewTokens: true }, signal, 'window');
+    return messages;
   }
 
   private emit(update: ReplyUpdate): void {
@@ -299,6 +367,24 @@ function describeFailure(error: unknown): string {
     return `This conversation is too long for the model (at most ${error.maxTokens} tokens). Start a new conversation, or shorten your message.`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Characters of the first question and answer a title is written from. */
+const TITLE_EXCERPT = 600;
+const TITLE_TOKENS = 16;
+const TITLE_TIMEOUT_MS = 60_000;
+const TITLE_MAX_LENGTH = 60;
+
+/** The first line, without quotes, a "Title:" label or a final full stop, at most a short line long. */
+function cleanTitle(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  const title = line
+    .replace(/^(title)\s*:\s*/i, '')
+    .replace(/^["'“”*#\s]+|["'“”*\s.]+$/g, '')
+    .trim();
+  if (title.length <= TITLE_MAX_LENGTH) return title;
+  const cut = title.slice(0, TITLE_MAX_LENGTH);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 20)).trim()}…`;
 }
 
 function round(value: number): number {

@@ -6,8 +6,11 @@ import { validationError } from '../errors.js';
 import type { ChatMessage, ToolDefinition } from '../wire/generation.js';
 import { enforceableSchema } from './enforceableSchema.js';
 
-/** The history ending with an open model turn for the reply (continuing the last one after tool results). */
-export function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
+/**
+ * The history ending with an open model turn for the reply (continuing the last one after tool results, or the
+ * last assistant message itself when `continueLast` says it is an unfinished reply).
+ */
+export function toChatHistory(messages: readonly ChatMessage[], continueLast = false): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = [];
   const awaiting = new Map<string, ChatModelFunctionCall>();
   let previous: ChatMessage['role'] | null = null;
@@ -40,7 +43,7 @@ export function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem
   }
   if (awaiting.size > 0) throw unanswered(awaiting);
   // After tool results the reply continues that model turn; otherwise an empty model turn opens the reply.
-  if (previous !== 'tool') history.push({ type: 'model', response: [] });
+  if (previous !== 'tool' && !(continueLast && previous === 'assistant')) history.push({ type: 'model', response: [] });
   return history;
 }
 

@@ -1,6 +1,6 @@
 // The window's one interface to Brook. In Electron the preload implements it over IPC; in a browser
 // (`npm run serve`, /ui/) it is implemented over HTTP. The renderer imports these with `import type` only.
-import type { ChatSettings, Conversation, ConversationSummary, ExportedConversation, Message, MessageToken } from './chats.js';
+import type { ChatSettings, ContextUsage, Conversation, ConversationSummary, ExportedConversation, Message, MessageToken } from './chats.js';
 import type { ApiRequestInfo, EndpointChange, EndpointSettings } from './endpoint.js';
 import type { RemoteServer } from './remote.js';
 
@@ -97,6 +97,12 @@ export interface Bridge {
   regenerate(conversationId: string, userMessageId: string, topNTokens?: number): Promise<Message>;
   /** Stops the conversation's reply within one token; the partial text is kept and marked stopped. */
   stop(conversationId: string): Promise<void>;
+  /** Resumes a stopped reply: the same message streams on from where it stopped (its status back to streaming). */
+  continueReply(conversationId: string, messageId: string): Promise<Message>;
+  /** What the next reply's prompt takes: the active path up to `parentId` (null: a new chat) and then `draft`. */
+  contextUsage(conversationId: string | null, parentId: string | null, draft: string): Promise<ContextUsage>;
+  /** A short title for a chat, written by the model from its first exchange (the window then renames the chat). */
+  suggestTitle(conversationId: string): Promise<string>;
   onReply(listener: (update: ReplyUpdate) => void): Unsubscribe;
 
   /** The loopback endpoint for other tools: on or off, URL and port, API key (the Endpoint panel). */

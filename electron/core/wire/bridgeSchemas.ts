@@ -3,6 +3,9 @@
 import { Type, type TSchema } from 'typebox';
 import type { BridgeCommand } from './bridgeCommands.js';
 import {
+  ContextUsage,
+  ContextUsageRequest,
+  ContinueReply,
   Conversation,
   ConversationRef,
   ConversationSummary,
@@ -44,6 +47,9 @@ export const BRIDGE_SCHEMAS = {
   send: { request: SendMessage, response: Type.Object({ userMessage: Message, assistantMessage: Message }) },
   regenerate: { request: Regenerate, response: Message },
   stop: { request: StopGeneration },
+  continueReply: { request: ContinueReply, response: Message },
+  contextUsage: { request: ContextUsageRequest, response: ContextUsage },
+  suggestTitle: { request: ConversationRef, response: Type.String() },
   endpointSettings: { request: NoArguments },
   configureEndpoint: { request: EndpointChange },
   listApiRequests: { request: NoArguments },

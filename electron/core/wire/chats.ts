@@ -106,6 +106,17 @@ export const SendMessage = Type.Object({
 export type SendMessage = Static<typeof SendMessage>;
 export const Regenerate = Type.Object({ conversationId: Id, userMessageId: Id, topNTokens: TopNTokens });
 export const StopGeneration = Type.Object({ conversationId: Id, messageId: Type.Optional(Id) });
+export const ContinueReply = Type.Object({ conversationId: Id, messageId: Id });
+export const ContextUsageRequest = Type.Object({
+  /** null: a new chat (its settings are the defaults). */
+  conversationId: Type.Union([Id, Type.Null()]),
+  /** The message the next one goes under; null: none. */
+  parentId: Type.Union([Id, Type.Null()]),
+  draft: Type.String({ maxLength: 1_000_000 }),
+});
+/** What the next reply's prompt takes of the context: the window's meter. */
+export const ContextUsage = Type.Object({ promptTokens: Type.Integer({ minimum: 0 }), contextSize: Type.Integer({ minimum: 1 }) });
+export type ContextUsage = Static<typeof ContextUsage>;
 
 export interface ExportedConversation {
   filename: string;

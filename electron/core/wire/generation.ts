@@ -24,7 +24,13 @@ export const ChatMessage = Type.Object({
 export type ChatMessage = Static<typeof ChatMessage>;
 
 /** Raw text is used as is (TGI); messages go through the model's chat template (window, OpenAI chat). */
-export type Prompt = { text: string } | { messages: ChatMessage[] };
+export type Prompt =
+  | { text: string }
+  | {
+      messages: ChatMessage[];
+      /** The last message is the assistant's unfinished reply: it is continued, not closed and answered anew (Continue after Stop). */
+      continueLast?: boolean;
+    };
 
 /** A JSON Schema (draft 2020-12 subset that engine/jsonSchemaGrammar.ts can enforce; others get 422 naming the keyword). */
 export type JsonSchema = Record<string, unknown>;

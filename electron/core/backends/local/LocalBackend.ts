@@ -2,7 +2,7 @@ import { Engine, type EngineOptions } from '../../engine/Engine.js';
 import { ApiError } from '../../errors.js';
 import { Scheduler } from '../../scheduler/Scheduler.js';
 import type { ModelInfo, ModelState, Unsubscribe } from '../../wire/bridge.js';
-import type { GenerationRequest } from '../../wire/generation.js';
+import type { GenerationRequest, Prompt } from '../../wire/generation.js';
 import type { Admission, Backend, BackendStats, Embeddings, RequestSource, TokenPiece } from '../Backend.js';
 import { InFlightCounter } from '../InFlightCounter.js';
 import { assertInputFits } from '../inputBounds.js';
@@ -55,6 +55,12 @@ export class LocalBackend implements Backend {
     const { engine, scheduler } = this.require();
     assertInputFits(request.prompt, engine.info);
     return scheduler.admit(request, signal, source);
+  }
+
+  async countPromptTokens(prompt: Prompt): Promise<number> {
+    const { engine } = this.require();
+    assertInputFits(prompt, engine.info);
+    return engine.tokenize(prompt).length;
   }
 
   async tokenize(text: string, _signal: AbortSignal, source: RequestSource): Promise<TokenPiece[]> {

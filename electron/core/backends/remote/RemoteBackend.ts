@@ -1,12 +1,15 @@
 import { ApiError } from '../../errors.js';
 import type { ModelInfo, ModelState, Unsubscribe } from '../../wire/bridge.js';
-import type { GenerationEvent, GenerationRequest } from '../../wire/generation.js';
+import type { GenerationEvent, GenerationRequest, Prompt } from '../../wire/generation.js';
 import type { Admission, Backend, BackendStats, Embeddings, RequestSource, TokenPiece } from '../Backend.js';
 import { InFlightCounter } from '../InFlightCounter.js';
 import { detectUpstream, type Upstream } from './detectUpstream.js';
 import { openAIUpstreamRequest, readOpenAIStream } from './openAIUpstream.js';
 import { readTgiStream, tgiUpstreamRequest } from './tgiUpstream.js';
 import { upstreamError, upstreamFetch } from './upstreamFetch.js';
+
+/** Average characters per token of English text, for estimates where the upstream cannot count. */
+const CHARACTERS_PER_TOKEN = 4;
 
 export interface RemoteBackendOptions {
   /** Base URL of a TGI, OpenAI-compatible (vLLM, llama.cpp's llama-server) or Brook server. */
@@ -67,6 +70,17 @@ export class RemoteBackend implements Backend {
     const upstream = this.require();
     const response = await upstreamFetch(this.url, upstream.protocol === 'tgi' ? '/health' : '/v1/models', { apiKey: this.options.apiKey, timeoutMs: 5_000 });
     if (!response.ok) throw await upstreamError(response, this.url);
+  }
+
+  /**
+   * A TGI upstream counts a raw prompt with its tokenizer; a chat prompt (its template is the upstream's) and
+   * an OpenAI upstream get an estimate of four characters a token, enough for a context meter.
+   */
+  async countPromptTokens(prompt: Prompt): Promise<number> {
+    const upstream = this.require();
+    if (upstream.protocol === 'tgi' && 'text' in prompt) return (await this.tokenize(prompt.text, AbortSignal.timeout(30_000), 'window')).length;
+    const characters = 'text' in prompt ? prompt.text.length : prompt.messages.reduce((sum, message) => sum + message.content.length + CHARACTERS_PER_TOKEN, 0);
+    return Math.ceil(characters / CHARACTERS_PER_TOKEN);
   }
 
   async tokenize(text: string, signal: AbortSignal, source: RequestSource): Promise<TokenPiece[]> {

@@ -53,6 +53,11 @@ export class ScriptedBackend implements Backend {
 
   async health(): Promise<void> {}
 
+  async countPromptTokens(prompt: Prompt): Promise<number> {
+    assertInputFits(prompt, this.info());
+    return countTokens(promptText(prompt));
+  }
+
   async tokenize(text: string, _signal: AbortSignal, source: RequestSource): Promise<TokenPiece[]> {
     assertInputFits({ text }, this.info());
     const leave = this.inFlight.enter(source);
