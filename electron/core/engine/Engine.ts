@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { statSync } from 'node:fs';
 import {
@@ -18,6 +17,7 @@ import { PromptTooLongError, validationError } from '../errors.js';
 import type { ModelInfo } from '../wire/bridge.js';
 import type { GenerationEvent, GeneratedToken, GenerationRequest, Prompt, TokenEvent, ToolDefinition } from '../wire/generation.js';
 import type { FinishReason } from '../wire/tgi.js';
+import { defaultThreads } from './defaultThreads.js';
 import { IncrementalDetokenizer } from './IncrementalDetokenizer.js';
 import { SamplingPlan } from './SamplingPlan.js';
 import { StopHoldback } from './StopHoldback.js';
@@ -32,7 +32,7 @@ export interface EngineOptions {
   modelPath: string;
   /** Parallel sequences in the one context (continuous batching). */
   sequences: number;
-  /** CPU threads; defaults to the machine's cores (node-llama-cpp's default oversubscribes small machines). */
+  /** CPU threads; `defaultThreads()` when not given (node-llama-cpp's own default oversubscribes small machines). */
   threads?: number;
   /** Tokens per sequence (prompt + generated); defaults to the model's training context, at most 4096. */
   contextSize?: number;
@@ -78,7 +78,7 @@ export class Engine {
   ) {}
 
   static async load(options: EngineOptions): Promise<Engine> {
-    const threads = options.threads ?? availableParallelism();
+    const threads = options.threads ?? defaultThreads();
     const llama = await loadLlama(options.gpu ?? 'auto');
     try {
       const model = await llama.loadModel({
@@ -127,7 +127,7 @@ export class Engine {
   tokenize(prompt: Prompt, tools?: readonly ToolDefinition[]): Token[] {
     if ('text' in prompt) return this.model.tokenize(prompt.text, true);
     const availableFunctions = tools?.length ? toChatFunctions(tools) : undefined;
-    const { contextText } = this.chatWrapper.generateContextState({ chatHistory: toChatHistory(prompt.messages), availableFunctions });
+    const { contextText } = this.chatWrapper.generateContextState({ chatHistory: toChatHistory(prompt.messages, prompt.continueLast === true), availableFunctions });
     return contextText.tokenize(this.model.tokenizer);
   }
 
