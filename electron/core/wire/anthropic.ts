@@ -15,8 +15,20 @@ import { MAX_STOP_SEQUENCES } from './tgi.js';
  */
 export const AnthropicContentBlockParam = Type.Object(
   {
-    type: Type.String({ description: '"text" is read; "tool_use" and "tool_result" need tool calling, which Brook does not do yet; others are refused.' }),
+    type: Type.String({ description: '"text", "tool_use" (assistant) and "tool_result" (user) are read; others are refused: the model reads text only.' }),
     text: Type.Optional(Type.String({ maxLength: 1_000_000, errorMessage: '`text` of a text block must be a string' })),
+    // tool_use
+    id: Type.Optional(Type.String({ description: 'tool_use: the call id, which its tool_result names.' })),
+    name: Type.Optional(Type.String({ description: 'tool_use: the tool called.' })),
+    input: Type.Optional(Type.Unknown({ description: 'tool_use: the arguments object.' })),
+    // tool_result
+    tool_use_id: Type.Optional(Type.String({ description: 'tool_result: the id of the tool_use it answers.' })),
+    content: Type.Optional(
+      Type.Union([Type.String({ maxLength: 1_000_000 }), Type.Array(Type.Object({ type: Type.String(), text: Type.Optional(Type.String()) }), { maxItems: 10_000 })], {
+        description: 'tool_result: the result, as text or text blocks.',
+      }),
+    ),
+    is_error: Type.Optional(Type.Boolean({ description: 'tool_result: the call failed; the model is told so.' })),
     cache_control: Type.Optional(Type.Unknown({ description: 'Accepted; Brook reuses cached prompt prefixes on its own.' })),
   },
   { title: 'AnthropicContentBlockParam' },
@@ -55,11 +67,38 @@ const PromptFields = {
       { description: 'The system prompt, put first through the chat template.' },
     ),
   ),
-  tools: NotHonoured('Refused unless empty: Brook does not do tool calling yet.'),
-  tool_choice: NotHonoured('Refused unless {"type": "none"} or {"type": "auto"}: Brook does not do tool calling yet.'),
+  tools: Nullable(
+    Type.Array(
+      Type.Object({
+        name: Type.String({ minLength: 1, maxLength: 128, errorMessage: '`name` of a tool must be a non-empty string' }),
+        description: Type.Optional(Type.String()),
+        input_schema: Type.Optional(Type.Unknown({ description: "The JSON Schema of the tool's input object; calls always satisfy it (grammar-constrained decoding)." })),
+        type: Type.Optional(Type.String({ description: '"custom" or left out; server tools (web search, bash, …) are refused.' })),
+        cache_control: Type.Optional(Type.Unknown()),
+      }),
+      { maxItems: 128, errorMessage: '`tools` must be an array of up to 128 tools' },
+    ),
+  ),
+  tool_choice: Nullable(
+    Type.Object({
+      type: Type.Enum(['auto', 'any', 'tool', 'none'], { errorMessage: '`tool_choice.type` must be "auto", "any", "tool" or "none"' }),
+      name: Type.Optional(Type.String({ description: 'With "tool": the tool to call.' })),
+      disable_parallel_tool_use: Type.Optional(Type.Boolean({ description: 'At most one call per reply.' })),
+    }),
+  ),
   thinking: NotHonoured('Refused unless {"type": "disabled"}: the model has no extended thinking.'),
-  output_config: NotHonoured('Refused: structured output is not supported yet.'),
-  output_format: NotHonoured('Refused: structured output is not supported yet.'),
+  output_config: Nullable(
+    Type.Object({
+      format: Nullable(Type.Object({ type: Type.Literal('json_schema', { errorMessage: '`output_config.format.type` must be "json_schema"' }), schema: Type.Unknown() })),
+      effort: NotHonoured('Refused: the model has no effort levels.'),
+    }),
+  ),
+  output_format: Nullable(
+    Type.Object(
+      { type: Type.Literal('json_schema', { errorMessage: '`output_format.type` must be "json_schema"' }), schema: Type.Unknown() },
+      { description: 'The older name of `output_config.format`.' },
+    ),
+  ),
   mcp_servers: NotHonoured('Refused: Brook does not connect to MCP servers.'),
   container: NotHonoured('Refused: Brook has no code-execution containers.'),
   context_management: NotHonoured('Refused: Brook does not edit the context.'),
@@ -101,7 +140,7 @@ export type AnthropicCountTokensRequest = Static<typeof AnthropicCountTokensRequ
 // ---------------------------------------------------------------------------------------------
 // Responses
 
-export const AnthropicStopReason = Type.Enum(['end_turn', 'max_tokens', 'stop_sequence'], { title: 'AnthropicStopReason' });
+export const AnthropicStopReason = Type.Enum(['end_turn', 'max_tokens', 'stop_sequence', 'tool_use'], { title: 'AnthropicStopReason' });
 export type AnthropicStopReason = Static<typeof AnthropicStopReason>;
 
 export const AnthropicUsage = Type.Object(
@@ -113,13 +152,22 @@ export type AnthropicUsage = Static<typeof AnthropicUsage>;
 export const AnthropicTextBlock = Type.Object({ type: Type.Literal('text'), text: Type.String() }, { title: 'AnthropicTextBlock' });
 export type AnthropicTextBlock = Static<typeof AnthropicTextBlock>;
 
+export const AnthropicToolUseBlock = Type.Object(
+  { type: Type.Literal('tool_use'), id: Type.String(), name: Type.String(), input: Type.Record(Type.String(), Type.Unknown()) },
+  { title: 'AnthropicToolUseBlock' },
+);
+export type AnthropicToolUseBlock = Static<typeof AnthropicToolUseBlock>;
+
+export const AnthropicContentBlock = Type.Union([AnthropicTextBlock, AnthropicToolUseBlock], { title: 'AnthropicContentBlock' });
+export type AnthropicContentBlock = Static<typeof AnthropicContentBlock>;
+
 export const AnthropicMessage = Type.Object(
   {
     id: Type.String(),
     type: Type.Literal('message'),
     role: Type.Literal('assistant'),
     model: Type.String({ description: 'The loaded model.' }),
-    content: Type.Array(AnthropicTextBlock),
+    content: Type.Array(AnthropicContentBlock),
     stop_reason: Type.Union([AnthropicStopReason, Type.Null()], { description: 'null only in `message_start`.' }),
     stop_sequence: Type.Union([Type.String(), Type.Null()]),
     usage: AnthropicUsage,
@@ -132,9 +180,16 @@ export type AnthropicMessage = Static<typeof AnthropicMessage>;
 export const AnthropicStreamEvent = Type.Union(
   [
     Type.Object({ type: Type.Literal('message_start'), message: AnthropicMessage }),
-    Type.Object({ type: Type.Literal('content_block_start'), index: Type.Integer(), content_block: AnthropicTextBlock }),
+    Type.Object({ type: Type.Literal('content_block_start'), index: Type.Integer(), content_block: AnthropicContentBlock }),
     Type.Object({ type: Type.Literal('ping') }),
-    Type.Object({ type: Type.Literal('content_block_delta'), index: Type.Integer(), delta: Type.Object({ type: Type.Literal('text_delta'), text: Type.String() }) }),
+    Type.Object({
+      type: Type.Literal('content_block_delta'),
+      index: Type.Integer(),
+      delta: Type.Union([
+        Type.Object({ type: Type.Literal('text_delta'), text: Type.String() }),
+        Type.Object({ type: Type.Literal('input_json_delta'), partial_json: Type.String({ description: "A fragment of a tool_use block's input JSON." }) }),
+      ]),
+    }),
     Type.Object({ type: Type.Literal('content_block_stop'), index: Type.Integer() }),
     Type.Object({
       type: Type.Literal('message_delta'),

@@ -1,11 +1,14 @@
 import { StopHoldback } from '../../../engine/StopHoldback.js';
-import type { AnthropicMessage } from '../../../wire/anthropic.js';
+import type { AnthropicContentBlock, AnthropicMessage } from '../../../wire/anthropic.js';
 import type { EndEvent, TokenEvent } from '../../../wire/generation.js';
 import type { EncodedResponse, ResponseEncoder } from '../../Encoder.js';
 import { visibleText } from '../openai/openAIShapes.js';
-import { anthropicUsage, stopReason } from './anthropicShapes.js';
+import { anthropicUsage, stopReason, toolUseBlock } from './anthropicShapes.js';
 
-/** A whole Message: one text block without the stop sequence, which `stop_sequence` names instead. */
+/**
+ * A whole Message: a text block without the stop sequence (which `stop_sequence` names instead), then a
+ * tool_use block per call. A reply of calls only has no text block.
+ */
 export class AnthropicResponseEncoder implements ResponseEncoder {
   readonly kind = 'response';
   private readonly holdback: StopHoldback;
@@ -23,9 +26,12 @@ export class AnthropicResponseEncoder implements ResponseEncoder {
 
   end(event: EndEvent): EncodedResponse {
     this.holdback.finish();
+    const calls = (event.toolCalls ?? []).map(toolUseBlock);
+    const text = this.holdback.result;
+    const content: AnthropicContentBlock[] = text !== '' || calls.length === 0 ? [{ type: 'text', text }, ...calls] : calls;
     const body: AnthropicMessage = {
       ...this.head,
-      content: [{ type: 'text', text: this.holdback.result }],
+      content,
       stop_reason: stopReason(event),
       stop_sequence: event.stopSequence ?? this.holdback.stopSequence,
       usage: anthropicUsage(event),

@@ -1,5 +1,6 @@
 // Python's `anthropic` client, unchanged, against the real server and model: messages.create, messages.stream,
-// count_tokens, the key sent as x-api-key, and errors mapped to the client's exception classes.
+// count_tokens, a tool round trip (tool_use, then tool_result), the key sent as x-api-key, and errors mapped to
+// the client's exception classes. The model's words are never asserted: only what holds for any reply.
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +68,7 @@ print(json.dumps({
     expect(streamed.output).toBe(created.output);
   });
 
-  it('maps refusals to the client exceptions: 400 BadRequestError (tools not supported yet), 401 AuthenticationError', async () => {
+  it('maps refusals to the client exceptions: 400 BadRequestError, 401 AuthenticationError', async () => {
     const result = await python<Record<string, { name: string; status: number; type: string; message: string }>>(
       `
 def attempt(call):
@@ -80,7 +81,7 @@ ask = dict(model="x", max_tokens=8, messages=[{"role": "user", "content": "What'
 weather = {"name": "get_weather", "description": "Current weather", "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
 print(json.dumps({
   "hot": attempt(lambda: client.messages.create(extra_body={"temperature": 1.5}, **ask)),
-  "tools": attempt(lambda: client.messages.create(tools=[weather], **ask)),
+  "tools": attempt(lambda: client.messages.create(tools=[weather], tool_choice={"type": "tool", "name": "get_time"}, **ask)),
   "key": attempt(lambda: anthropic.Anthropic(base_url=sys.argv[1], api_key="wrong", max_retries=0).messages.create(**ask)),
 }))
 `,
@@ -89,7 +90,57 @@ print(json.dumps({
     expect(result.hot).toMatchObject({ name: 'BadRequestError', status: 400, type: 'invalid_request_error' });
     expect(result.hot!.message).toMatch(/`temperature` must be >= 0 and <= 1/);
     expect(result.tools).toMatchObject({ name: 'BadRequestError', status: 400, type: 'invalid_request_error' });
-    expect(result.tools!.message).toMatch(/`tools` is not supported yet/);
+    expect(result.tools!.message).toMatch(/`tool_choice` names the tool "get_time", which is not among `tools`/);
     expect(result.key).toMatchObject({ name: 'AuthenticationError', status: 401, type: 'authentication_error' });
+  });
+
+  it('makes a tool round trip: a tool_use whose input satisfies the schema, streamed or not, then an answer to the tool_result', async () => {
+    const result = await python<{
+      created: { stop_reason: string; blocks: { type: string; id?: string; name?: string; input?: Record<string, unknown> }[] };
+      streamed: { stop_reason: string; blocks: { type: string; name?: string; input?: Record<string, unknown> }[]; json_deltas: number };
+      answer: { stop_reason: string; types: string[]; text: string };
+    }>(
+      `
+weather = {"name": "get_weather", "description": "The current weather in a city",
+           "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
+messages = [{"role": "user", "content": "What is the weather in Paris?"}]
+kwargs = dict(model="x", max_tokens=60, tools=[weather], tool_choice={"type": "any", "disable_parallel_tool_use": True}, messages=messages, extra_body={"temperature": 0})
+m = client.messages.create(**kwargs)
+json_deltas = 0
+with client.messages.stream(**kwargs) as stream:
+    for event in stream:
+        if event.type == "content_block_delta" and event.delta.type == "input_json_delta":
+            json_deltas += 1
+    final = stream.get_final_message()
+results = [{"type": "tool_result", "tool_use_id": block.id, "content": "18 degrees and sunny"} for block in m.content if block.type == "tool_use"]
+answer = client.messages.create(model="x", max_tokens=30, tools=[weather], extra_body={"temperature": 0}, messages=messages + [
+    {"role": "assistant", "content": m.content},
+    {"role": "user", "content": results},
+])
+print(json.dumps({
+  "created": {"stop_reason": m.stop_reason, "blocks": [block.model_dump() for block in m.content]},
+  "streamed": {"stop_reason": final.stop_reason, "blocks": [block.model_dump() for block in final.content], "json_deltas": json_deltas},
+  "answer": {"stop_reason": answer.stop_reason, "types": [block.type for block in answer.content],
+             "text": "".join(block.text for block in answer.content if block.type == "text")},
+}))
+`,
+      server.url,
+    );
+    const { created, streamed, answer } = result;
+    expect(created.stop_reason).toBe('tool_use');
+    const calls = created.blocks.filter((block) => block.type === 'tool_use');
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) {
+      expect(call.name).toBe('get_weather');
+      expect(call.id).toMatch(/\S/);
+      expect(typeof call.input!.city).toBe('string');
+    }
+    expect(streamed.stop_reason).toBe('tool_use');
+    expect(streamed.json_deltas).toBeGreaterThan(0);
+    expect(streamed.blocks.map(({ type, name, input }) => ({ type, name, input }))).toEqual(created.blocks.map(({ type, name, input }) => ({ type, name, input })));
+    // With tool_choice left to "auto", the model may answer or call again; either way the reply is well-formed.
+    expect(['end_turn', 'max_tokens', 'tool_use']).toContain(answer.stop_reason);
+    if (answer.stop_reason === 'end_turn') expect(answer.text.length).toBeGreaterThan(0);
+    expect(answer.types.every((type) => type === 'text' || type === 'tool_use')).toBe(true);
   });
 });

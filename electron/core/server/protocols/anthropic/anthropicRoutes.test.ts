@@ -104,11 +104,31 @@ describe('POST /v1/messages on the scripted backend', () => {
   it('refuses what it does not honour with 400 invalid_request_error saying what to do', async () => {
     await expectError(await post('/v1/messages', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }), 400, 'invalid_request_error', /`max_tokens` is required/);
     await expectError(await post('/v1/messages', ask('hi', { temperature: 1.5 })), 400, 'invalid_request_error', /`temperature` must be >= 0 and <= 1/);
+    const weather = { name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
     await expectError(
-      await post('/v1/messages', ask('hi', { tools: [{ name: 'get_weather', input_schema: { type: 'object' } }] })),
+      await post('/v1/messages', ask('hi', { tools: [weather], tool_choice: { type: 'tool', name: 'get_time' } })),
       400,
       'invalid_request_error',
-      /`tools` is not supported yet/,
+      /`tool_choice` names the tool "get_time", which is not among `tools` \("get_weather"\)/,
+    );
+    await expectError(
+      await post('/v1/messages', ask('hi', { tools: [{ type: 'web_search_20250305', name: 'web_search' }] })),
+      400,
+      'invalid_request_error',
+      /server tool "web_search_20250305", which Brook does not run/,
+    );
+    await expectError(await post('/v1/messages', ask('hi', { tools: [{ name: 'f', input_schema: { type: 'nonsense' } }] })), 400, 'invalid_request_error', /`tools\.0\.input_schema` is not a valid JSON Schema/);
+    await expectError(
+      await post('/v1/messages', ask('hi', { tools: [weather], output_config: { format: { type: 'json_schema', schema: { type: 'object' } } } })),
+      400,
+      'invalid_request_error',
+      /Structured output cannot be combined with tools/,
+    );
+    await expectError(
+      await post('/v1/messages', { model: 'x', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_use', id: 'a', name: 'f', input: {} }] }] }),
+      400,
+      'invalid_request_error',
+      /tool_use blocks belong to assistant messages/,
     );
     await expectError(await post('/v1/messages', ask('hi', { thinking: { type: 'enabled', budget_tokens: 1024 } })), 400, 'invalid_request_error', /`thinking` is not supported/);
     await expectError(
@@ -116,12 +136,6 @@ describe('POST /v1/messages on the scripted backend', () => {
       400,
       'invalid_request_error',
       /`messages\.0\.content\.0` is a "image" block: Brook's model reads text only/,
-    );
-    await expectError(
-      await post('/v1/messages', { model: 'x', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'a', content: '1' }] }] }),
-      400,
-      'invalid_request_error',
-      /tool_result block, which is not supported yet/,
     );
     await expectError(
       await post('/v1/messages', { model: 'x', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'The answer is' }] }),

@@ -17,7 +17,7 @@ import type { ServerContext } from '../../ServerContext.js';
 import { AnthropicResponseEncoder } from './AnthropicResponseEncoder.js';
 import { AnthropicStreamEncoder } from './AnthropicStreamEncoder.js';
 import { registerAnthropicErrorHandling } from './anthropicErrors.js';
-import { anthropicGeneration, anthropicMessages } from './anthropicRequest.js';
+import { anthropicGeneration, anthropicPrompt } from './anthropicRequest.js';
 import { messageHead } from './anthropicShapes.js';
 
 const errors = Object.fromEntries([400, 401, 403, 404, 413, 415, 424, 429, 500, 502].map((status) => [status, AnthropicErrorResponse]));
@@ -53,7 +53,7 @@ export async function anthropicRoutes(scope: FastifyInstance, { context, bodyLim
       const stops = generation.parameters.stop ?? [];
       return serveGeneration(context, reply, generation, ({ id, inputLength }) => {
         const head = messageHead(id, context.backend.info().id, inputLength ?? 0);
-        return body.stream ? new AnthropicStreamEncoder(head, stops) : new AnthropicResponseEncoder(head, stops);
+        return body.stream ? new AnthropicStreamEncoder(head, stops, generation.constraint?.type === 'tools') : new AnthropicResponseEncoder(head, stops);
       });
     },
   );
@@ -69,13 +69,13 @@ export async function anthropicRoutes(scope: FastifyInstance, { context, bodyLim
       },
     },
     async (request): Promise<AnthropicTokensCount> => {
-      const messages = anthropicMessages(request.body as AnthropicCountTokensRequest);
+      const { messages, tools } = anthropicPrompt(request.body as AnthropicCountTokensRequest);
       if (context.backend.info().backend === 'remote') {
         throw new ApiError('validation', 'Counting tokens needs the local model: Brook is forwarding to a remote server, which does not report prompt lengths before generating.');
       }
-      // Admission templates and tokenizes the prompt (counted like a generation); closing it before its
-      // events are read generates nothing.
-      const admission = await context.backend.admit({ prompt: { messages }, parameters: { max_new_tokens: 1 } }, context.shutdown, 'api');
+      // Admission templates and tokenizes the prompt, tools described (counted like a generation); closing it
+      // before its events are read generates nothing.
+      const admission = await context.backend.admit({ prompt: { messages }, parameters: { max_new_tokens: 1 }, ...(tools ? { tools } : {}) }, context.shutdown, 'api');
       await admission.close();
       return { input_tokens: admission.inputLength ?? 0 };
     },
