@@ -58,7 +58,9 @@ export const OllamaOptions = Type.Object(
 export type OllamaOptions = Static<typeof OllamaOptions>;
 
 const Format = Nullable(
-  Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })], { description: '"json" or a JSON schema: structured output (not supported yet: 400).' }),
+  Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })], {
+    description: '"json" (any JSON object) or a JSON schema: the reply is grammar-constrained to it, so it always parses.',
+  }),
 );
 
 const Think = Nullable(Type.Union([Type.Boolean(), Type.String()], { description: "Brook's model does not think: only false is accepted." }));
@@ -82,14 +84,28 @@ export const OllamaToolCall = Type.Object(
   },
   { title: 'OllamaToolCall', additionalProperties: true },
 );
+export type OllamaToolCall = Static<typeof OllamaToolCall>;
+
+export const OllamaTool = Type.Object(
+  {
+    type: Type.Literal('function', { errorMessage: '`tools[].type` must be "function"' }),
+    function: Type.Object({
+      name: Type.String({ minLength: 1, errorMessage: '`tools[].function.name` must be a non-empty string' }),
+      description: Nullable(Type.String()),
+      parameters: Nullable(Type.Object({}, { additionalProperties: true, description: 'JSON Schema of the arguments object.' })),
+    }),
+  },
+  { title: 'OllamaTool' },
+);
+export type OllamaTool = Static<typeof OllamaTool>;
 
 export const OllamaMessage = Type.Object(
   {
     role: Type.Enum(['system', 'user', 'assistant', 'tool'], { errorMessage: '`role` must be "system", "user", "assistant" or "tool"' }),
     content: Nullable(Type.String({ maxLength: 1_000_000 })),
     images: Images,
-    tool_calls: Nullable(Type.Array(OllamaToolCall, { description: 'Tool calling is not supported yet: must be empty.' })),
-    tool_name: Nullable(Type.String()),
+    tool_calls: Nullable(Type.Array(OllamaToolCall, { description: 'Assistant turns: the calls the model made.' })),
+    tool_name: Nullable(Type.String({ description: 'Tool turns: the function whose result this is (else the first call not yet answered).' })),
     thinking: Nullable(Type.String({ description: 'Accepted and dropped: the model does not read back its thinking.' })),
   },
   { title: 'OllamaMessage' },
@@ -100,7 +116,12 @@ export const OllamaChatRequest = Type.Object(
   {
     ...GenerationFields,
     messages: Nullable(Type.Array(OllamaMessage, { maxItems: 10_000, description: 'Empty or absent: the model is loaded and nothing is generated (done_reason "load").' })),
-    tools: Nullable(Type.Array(Type.Unknown(), { description: 'Tool calling is not supported yet: must be empty.' })),
+    tools: Nullable(
+      Type.Array(OllamaTool, {
+        maxItems: 128,
+        description: 'Functions the model may call (it chooses between text and calls); calls are grammar-constrained, so their arguments are valid against `parameters`.',
+      }),
+    ),
   },
   { title: 'OllamaChatRequest' },
 );
@@ -134,10 +155,12 @@ export type OllamaShowRequest = Static<typeof OllamaShowRequest>;
 export const OllamaEmbedRequest = Type.Object(
   {
     model: Model,
-    input: Nullable(Type.Union([Type.String(), Type.Array(Type.String())])),
-    truncate: Nullable(Type.Boolean()),
-    dimensions: Nullable(Type.Integer()),
-    options: Nullable(OllamaOptions),
+    input: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1, maxItems: 2048 })], {
+      errorMessage: '`input` must be a string or an array of strings',
+    }),
+    truncate: Nullable(Type.Boolean({ description: 'Accepted; a text longer than the context is refused (400) rather than cut.' })),
+    dimensions: Nullable(Type.Integer({ description: "The model's embedding size, or unset: Brook does not shorten embeddings." })),
+    options: Nullable(Type.Object({}, { additionalProperties: true, description: 'Accepted: sampling options do not change embeddings.' })),
     keep_alive: KeepAlive,
   },
   { title: 'OllamaEmbedRequest' },
@@ -146,7 +169,7 @@ export type OllamaEmbedRequest = Static<typeof OllamaEmbedRequest>;
 
 /** The older embeddings route (/api/embeddings): one `prompt`, one `embedding`. */
 export const OllamaEmbeddingsRequest = Type.Object(
-  { model: Model, prompt: Nullable(Type.String()), options: Nullable(OllamaOptions), keep_alive: KeepAlive },
+  { model: Model, prompt: Type.String({ errorMessage: '`prompt` must be a string' }), options: Nullable(Type.Object({}, { additionalProperties: true })), keep_alive: KeepAlive },
   { title: 'OllamaEmbeddingsRequest' },
 );
 export type OllamaEmbeddingsRequest = Static<typeof OllamaEmbeddingsRequest>;
@@ -172,7 +195,11 @@ export type OllamaDoneFields = { [K in Exclude<keyof typeof DoneFields, 'done_re
 const Head = { model: Type.String(), created_at: Type.String({ description: 'ISO 8601.' }), done: Type.Boolean() };
 
 export const OllamaChatResponse = Type.Object(
-  { ...Head, message: Type.Object({ role: Type.Literal('assistant'), content: Type.String() }), ...DoneFields },
+  {
+    ...Head,
+    message: Type.Object({ role: Type.Literal('assistant'), content: Type.String(), tool_calls: Type.Optional(Type.Array(OllamaToolCall)) }),
+    ...DoneFields,
+  },
   { title: 'OllamaChatResponse', description: 'A whole reply, or one line of the stream (the last has done: true and the statistics).' },
 );
 export type OllamaChatResponse = Static<typeof OllamaChatResponse>;
@@ -242,6 +269,21 @@ export const OllamaShowResponse = Type.Object(
   { title: 'OllamaShowResponse' },
 );
 export type OllamaShowResponse = Static<typeof OllamaShowResponse>;
+
+export const OllamaEmbedResponse = Type.Object(
+  {
+    model: Type.String(),
+    embeddings: Type.Array(Type.Array(Type.Number()), { description: 'One vector per input, pooled and normalized to length 1.' }),
+    total_duration: Type.Integer(),
+    load_duration: Type.Integer(),
+    prompt_eval_count: Type.Integer(),
+  },
+  { title: 'OllamaEmbedResponse' },
+);
+export type OllamaEmbedResponse = Static<typeof OllamaEmbedResponse>;
+
+export const OllamaEmbeddingsResponse = Type.Object({ embedding: Type.Array(Type.Number()) }, { title: 'OllamaEmbeddingsResponse' });
+export type OllamaEmbeddingsResponse = Static<typeof OllamaEmbeddingsResponse>;
 
 export const OllamaVersionResponse = Type.Object({ version: Type.String() }, { title: 'OllamaVersionResponse' });
 export type OllamaVersionResponse = Static<typeof OllamaVersionResponse>;

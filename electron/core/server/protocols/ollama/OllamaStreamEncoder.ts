@@ -2,14 +2,14 @@ import { StopHoldback } from '../../../engine/StopHoldback.js';
 import type { ApiError } from '../../../errors.js';
 import type { EndEvent, TokenEvent } from '../../../wire/generation.js';
 import type { Frame, StreamEncoder } from '../../Encoder.js';
-import { visibleText } from '../openai/openAIShapes.js';
 import { ollamaError } from './ollamaErrors.js';
-import { ollamaReply, type OllamaRoute } from './ollamaReply.js';
+import { ollamaReply, replyText, type OllamaRoute } from './ollamaReply.js';
 import { doneStatistics } from './ollamaStatistics.js';
 
 /**
  * Ollama's NDJSON stream: one object per piece of text (text that may begin a stop sequence is held back until
- * it is clear), then one with `done: true`, an empty text and the statistics. A failure after the stream began
+ * it is clear), the tool calls whole in one object (as Ollama streams them), then one with `done: true`, an empty
+ * text and the statistics. A failure after the stream began
  * is one `{"error": "..."}` line, which both `ollama` clients raise.
  */
 export class OllamaStreamEncoder implements StreamEncoder {
@@ -23,6 +23,7 @@ export class OllamaStreamEncoder implements StreamEncoder {
     private readonly model: string,
     stops: string[],
     private readonly receivedAt: number,
+    private readonly withTools: boolean,
   ) {
     this.holdback = new StopHoldback(stops);
   }
@@ -32,12 +33,17 @@ export class OllamaStreamEncoder implements StreamEncoder {
   }
 
   token(event: TokenEvent): Frame[] {
-    return this.piece(this.holdback.push(visibleText(event)).text);
+    return this.piece(this.holdback.push(replyText(event, this.withTools)).text);
   }
 
   end(event: EndEvent): Frame[] {
     const statistics = doneStatistics(event, { receivedAt: this.receivedAt, admittedAt: this.admittedAt });
-    return [...this.piece(this.holdback.finish().text), { data: ollamaReply(this.route, this.model, '', true, statistics) }];
+    const calls = event.toolCalls ?? [];
+    return [
+      ...this.piece(this.holdback.finish().text),
+      ...(calls.length > 0 ? [{ data: ollamaReply(this.route, this.model, '', false, {}, calls) }] : []),
+      { data: ollamaReply(this.route, this.model, '', true, statistics) },
+    ];
   }
 
   failure(error: ApiError): Frame[] {

@@ -1,5 +1,5 @@
 // Ollama's real clients, unchanged, against the real server and the bundled model: npm `ollama` and Python
-// `ollama` (chat, generate, list, show, ps, version, streamed and not, errors), and the requests VS Code's
+// `ollama` (chat, generate, format, tools, embed, list, show, ps, version, streamed and not, errors), and the requests VS Code's
 // Ollama provider makes before it chats over /v1/chat/completions. Assertions hold for any text the model writes.
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -73,12 +73,69 @@ describe('npm ollama client', () => {
     expect(models[0]).toMatchObject({ name, details: { format: 'gguf', family: 'llama', quantization_level: 'Q4_1' } });
     expect(models[0]!.size).toBeGreaterThan(0);
     const shown = await ollama.show({ model: name });
-    expect(shown.capabilities).toEqual(['completion']);
+    expect(shown.capabilities).toEqual(['completion', 'tools']);
     expect(shown.template).toContain('im_start');
     const running = await ollama.ps();
     expect(running.models[0]).toMatchObject({ model: name, context_length: server.backend.info().contextSize });
     expect(await ollama.version()).toEqual({ version: OLLAMA_COMPATIBLE_VERSION });
   }, 60_000);
+
+  it('answers in JSON for format "json" and in the schema for a format schema, streamed and not', async () => {
+    const ollama = new Ollama({ host: server.url });
+    const messages = [{ role: 'user', content: 'Describe a cat as JSON.' }];
+    const json = await ollama.chat({ model: 'brook', messages, format: 'json', options: { temperature: 0, num_predict: 48 }, stream: false });
+    if (json.done_reason === 'stop') expect(typeof JSON.parse(json.message.content)).toBe('object');
+    const schema = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'] };
+    let streamed = '';
+    let reason: string | undefined;
+    for await (const part of await ollama.chat({ model: 'brook', messages, format: schema, options: { temperature: 0, num_predict: 64 }, stream: true })) {
+      streamed += part.message.content;
+      reason = part.done_reason ?? reason;
+    }
+    // A reply cut at num_predict is unfinished JSON; a finished one always matches the schema.
+    if (reason === 'stop') {
+      const value = JSON.parse(streamed) as { name: unknown; age: unknown };
+      expect(typeof value.name).toBe('string');
+      expect(Number.isInteger(value.age)).toBe(true);
+    }
+  }, 180_000);
+
+  it('calls tools with arguments valid for their schema, and answers after a tool result', async () => {
+    const ollama = new Ollama({ host: server.url });
+    const tools = [
+      {
+        type: 'function',
+        function: { name: 'get_weather', description: 'The weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+      },
+    ];
+    const asked = { role: 'user', content: 'What is the weather in Paris? Use the tool.' };
+    const first = await ollama.chat({ model: 'brook', messages: [asked], tools, options: { temperature: 0, num_predict: 48 }, stream: false });
+    // The model chooses between text and calls; whichever it chose is well-formed.
+    for (const call of first.message.tool_calls ?? []) {
+      expect(call.function.name).toBe('get_weather');
+      expect(typeof call.function.arguments.city).toBe('string');
+    }
+    const called = { role: 'assistant', content: '', tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Paris' } } }] };
+    const result = { role: 'tool', content: '{"temperature": 21, "sky": "clear"}', tool_name: 'get_weather' };
+    let answer = '';
+    let done = false;
+    for await (const part of await ollama.chat({ model: 'brook', messages: [asked, called, result], tools, options: { temperature: 0, num_predict: 16 }, stream: true })) {
+      answer += part.message.content;
+      done = part.done;
+    }
+    expect(done).toBe(true);
+    expect(typeof answer).toBe('string');
+  }, 180_000);
+
+  it('embeds with the model: one unit vector per input', async () => {
+    const ollama = new Ollama({ host: server.url });
+    const { embeddings, prompt_eval_count } = await ollama.embed({ model: 'brook', input: ['The sky is blue.', 'Grass is green.'] });
+    expect(embeddings).toHaveLength(2);
+    expect(embeddings[0]!.length).toBeGreaterThan(0);
+    expect(Math.hypot(...embeddings[0]!)).toBeCloseTo(1, 3);
+    expect(embeddings[0]).not.toEqual(embeddings[1]);
+    expect(prompt_eval_count).toBeGreaterThan(0);
+  }, 120_000);
 
   it('raises ResponseError with the status and the message of a refused request', async () => {
     const ollama = new Ollama({ host: server.url });
@@ -130,6 +187,18 @@ whole = client.chat(model="brook", messages=messages, options=options)
 parts = list(client.chat(model="brook", messages=messages, options=options, stream=True))
 generated = client.generate(model="brook", prompt="Once upon a time", raw=True, options=options)
 generated_parts = list(client.generate(model="brook", prompt="Once upon a time", raw=True, options=options, stream=True))
+schema = {"type": "object", "properties": {"colour": {"type": "string"}}, "required": ["colour"]}
+structured = client.chat(model="brook", messages=messages, format=schema, options={"temperature": 0, "num_predict": 48})
+def get_weather(city: str) -> str:
+    """The weather in a city.
+
+    Args:
+      city: the city
+    """
+    return "sunny"
+with_tools = client.chat(model="brook", messages=[{"role": "user", "content": "Weather in Paris?"}], tools=[get_weather], options={"temperature": 0, "num_predict": 48})
+calls = [{"name": c.function.name, "arguments": dict(c.function.arguments)} for c in (with_tools.message.tool_calls or [])]
+embedded = client.embed(model="brook", input=["hello", "world"])
 listed = client.list()
 shown = client.show(listed.models[0].model)
 running = client.ps()
@@ -144,7 +213,8 @@ print(json.dumps({
   "generated": generated.response, "generated_streamed": "".join(p.response for p in generated_parts),
   "models": [m.model for m in listed.models], "capabilities": shown.capabilities,
   "architecture": shown.modelinfo["general.architecture"], "running": [m.model for m in running.models],
-  "error": error,
+  "error": error, "structured": structured.message.content, "structured_reason": structured.done_reason,
+  "calls": calls, "embeddings": len(embedded.embeddings),
 }))
 `,
       server.url,
@@ -156,7 +226,13 @@ print(json.dumps({
     expect(result.eval_count).toBeLessThanOrEqual(8);
     expect(result.models).toHaveLength(1);
     expect(result.running).toEqual(result.models);
-    expect(result.capabilities).toEqual(['completion']);
+    expect(result.capabilities).toEqual(['completion', 'tools']);
+    if (result.structured_reason === 'stop') expect(typeof (JSON.parse(result.structured as string) as { colour: unknown }).colour).toBe('string');
+    for (const call of result.calls as { name: string; arguments: { city?: unknown } }[]) {
+      expect(call.name).toBe('get_weather');
+      expect(typeof call.arguments.city).toBe('string');
+    }
+    expect(result.embeddings).toBe(2);
     expect(result.architecture).toBe('llama');
     expect(result.error).toMatchObject({ status: 400, message: expect.stringMatching(/num_ctx/) });
   }, 180_000);

@@ -13,12 +13,19 @@
 //   repeat_penalty, frequency_penalty  → repetition_penalty, frequency_penalty
 //   any other option                   → 400, unless it has the value that changes nothing (NEUTRAL_OPTIONS)
 //
+//   format "json" | schema             → a `json` constraint (grammar-constrained decoding)
+//   tools                              → tools, with an `auto` tools constraint (the model picks text or calls,
+//                                        one or more): Ollama has no tool_choice
+//   assistant tool_calls, tool turns   → toolCalls with ids made here, and each tool turn tied to the first call
+//                                        not yet answered (with that `tool_name`, when it is given): Ollama's
+//                                        calls carry no ids
+//
 // /api/generate applies the model's chat template to `system` + `prompt` (Ollama's default) unless `raw`.
-// Fields Brook cannot honour yet (format, tools, images, suffix, template, context, think, logprobs) get a 400
-// that says so, never a 200 that quietly ignores them.
+// Fields Brook cannot honour (images, suffix, template, context, think, logprobs) get a 400 that says so,
+// never a 200 that quietly ignores them.
 import type { ModelInfo } from '../../../wire/bridge.js';
-import type { ChatMessage, GenerationRequest, Prompt } from '../../../wire/generation.js';
-import type { OllamaChatRequest, OllamaGenerateRequest, OllamaMessage, OllamaOptions } from '../../../wire/ollama.js';
+import type { ChatMessage, GenerationRequest, JsonSchema, OutputConstraint, Prompt, ToolCall, ToolDefinition } from '../../../wire/generation.js';
+import type { OllamaChatRequest, OllamaGenerateRequest, OllamaMessage, OllamaOptions, OllamaTool } from '../../../wire/ollama.js';
 import type { GenerateParameters } from '../../../wire/tgi.js';
 import { badRequest } from './ollamaErrors.js';
 
@@ -88,10 +95,20 @@ function assertHonoured(options: Record<string, unknown>): void {
 /** The request's generation, or null for a request that only loads the model (no messages, no prompt). */
 export function chatGeneration(body: OllamaChatRequest, info: ModelInfo): GenerationRequest | null {
   assertGenerationFields(body);
-  if (body.tools != null && body.tools.length > 0) throw notYet('`tools` (tool calling)');
   const messages = body.messages ?? [];
   if (messages.length === 0) return null;
-  return { prompt: { messages: messages.map(chatMessage) }, parameters: ollamaParameters(body.options, info), fitMaxNewTokens: true };
+  const tools = (body.tools ?? []).map(toolDefinition);
+  if (tools.length > 0 && body.format != null && body.format !== '') {
+    throw badRequest('`format` and `tools` cannot be used together: the reply is either calls or JSON in that format. Send one of them.');
+  }
+  const constraint: OutputConstraint | undefined = tools.length > 0 ? { type: 'tools', choice: 'auto', parallel: true } : formatConstraint(body.format);
+  return {
+    prompt: { messages: chatMessages(messages) },
+    parameters: ollamaParameters(body.options, info),
+    fitMaxNewTokens: true,
+    ...(tools.length > 0 ? { tools } : {}),
+    ...(constraint ? { constraint } : {}),
+  };
 }
 
 export function generateGeneration(body: OllamaGenerateRequest, info: ModelInfo): GenerationRequest | null {
@@ -106,24 +123,56 @@ export function generateGeneration(body: OllamaGenerateRequest, info: ModelInfo)
   const templated: Prompt = body.raw
     ? { text: prompt }
     : { messages: [...(body.system ? [{ role: 'system' as const, content: body.system }] : []), { role: 'user', content: prompt }] };
-  return { prompt: templated, parameters: ollamaParameters(body.options, info), fitMaxNewTokens: true };
+  const constraint = formatConstraint(body.format);
+  return { prompt: templated, parameters: ollamaParameters(body.options, info), fitMaxNewTokens: true, ...(constraint ? { constraint } : {}) };
 }
 
 function assertGenerationFields(body: OllamaChatRequest | OllamaGenerateRequest): void {
-  if (body.format != null && body.format !== '') throw notYet('`format` (structured output)');
   if (body.think != null && body.think !== false) throw badRequest("`think` is not supported: Brook's model does not think. Leave it out or send false.");
-  if (body.logprobs) throw notYet('`logprobs`');
-  if (body.top_logprobs) throw notYet('`top_logprobs`');
+  if (body.logprobs) throw badRequest('`logprobs` is not supported by Brook yet. Leave it out.');
+  if (body.top_logprobs) throw badRequest('`top_logprobs` is not supported by Brook yet. Leave it out.');
 }
 
-function chatMessage(message: OllamaMessage, index: number): ChatMessage {
-  if (message.role === 'tool' || (message.tool_calls != null && message.tool_calls.length > 0)) {
-    throw notYet(`\`messages[${index}]\` has tool calls or results: tool calling`);
-  }
-  if (message.images != null && message.images.length > 0) throw textOnly();
-  return { role: message.role, content: message.content ?? '' };
+/** `format`: "json" is any JSON object, an object is a JSON schema; '' (what some clients send) is none. */
+function formatConstraint(format: OllamaChatRequest['format']): OutputConstraint | undefined {
+  if (format == null || format === '') return undefined;
+  if (format === 'json') return { type: 'json', schema: null };
+  if (typeof format === 'string') throw badRequest(`\`format\` must be "json" or a JSON schema object, not "${format}".`);
+  return { type: 'json', schema: format as JsonSchema };
 }
 
-const notYet = (what: string) => badRequest(`${what} is not supported by Brook yet. Leave it out.`);
+function toolDefinition(tool: OllamaTool): ToolDefinition {
+  const { name, description, parameters } = tool.function;
+  return { name, ...(description ? { description } : {}), parameters: (parameters as JsonSchema | null | undefined) ?? { type: 'object', properties: {} } };
+}
+
+/**
+ * Ollama's messages as the engine's. Ollama's tool calls have no ids, so each gets one here, and a tool turn
+ * answers the first call not yet answered (the first with its `tool_name`, when it names one).
+ */
+function chatMessages(messages: readonly OllamaMessage[]): ChatMessage[] {
+  const unanswered: ToolCall[] = [];
+  return messages.map((message, index) => {
+    if (message.images != null && message.images.length > 0) throw textOnly();
+    const content = message.content ?? '';
+    if (message.role === 'tool') {
+      const at = unanswered.findIndex((call) => message.tool_name == null || call.name === message.tool_name);
+      if (at === -1) {
+        const which = message.tool_name == null ? 'a call' : `a call of "${message.tool_name}"`;
+        throw badRequest(`\`messages[${index}]\` is a tool result, but no earlier assistant message has ${which} that is not answered yet. Send the assistant message with its tool_calls first.`);
+      }
+      const [call] = unanswered.splice(at, 1);
+      return { role: 'tool', content, toolCallId: call!.id };
+    }
+    if (message.role !== 'assistant' || message.tool_calls == null || message.tool_calls.length === 0) return { role: message.role, content };
+    const toolCalls = message.tool_calls.map((call, position) => ({
+      id: `call_${index}_${position}`,
+      name: call.function.name,
+      arguments: JSON.stringify(call.function.arguments ?? {}),
+    }));
+    unanswered.push(...toolCalls);
+    return { role: 'assistant', content, toolCalls };
+  });
+}
 
 const textOnly = () => badRequest("`images` are not supported: Brook's model reads text only. Leave them out.");

@@ -1,13 +1,37 @@
-// What distinguishes /api/chat's objects from /api/generate's: the reply text sits in `message.content` or in
-// `response`. Everything else (model, created_at, done and the statistics) is the same.
-import type { OllamaChatResponse, OllamaDoneFields, OllamaGenerateResponse } from '../../../wire/ollama.js';
+// What distinguishes /api/chat's objects from /api/generate's: the reply text sits in `message.content` (with
+// the calls in `message.tool_calls`) or in `response`. The rest (model, created_at, done and the statistics)
+// is the same. Also: the text a token adds to the reply, the same for the stream and the whole response.
+import type { TokenEvent, ToolCall } from '../../../wire/generation.js';
+import type { OllamaChatResponse, OllamaDoneFields, OllamaGenerateResponse, OllamaToolCall } from '../../../wire/ollama.js';
+import { visibleText } from '../openai/openAIShapes.js';
 import { createdAt } from './ollamaStatistics.js';
 
 export type OllamaRoute = 'chat' | 'generate';
 
-export function ollamaReply(route: OllamaRoute, model: string, text: string, done: boolean, statistics: OllamaDoneFields = {}): OllamaChatResponse | OllamaGenerateResponse {
+export function ollamaReply(
+  route: OllamaRoute,
+  model: string,
+  text: string,
+  done: boolean,
+  statistics: OllamaDoneFields = {},
+  toolCalls: readonly ToolCall[] = [],
+): OllamaChatResponse | OllamaGenerateResponse {
   const head = { model, created_at: createdAt() };
-  return route === 'chat'
-    ? { ...head, message: { role: 'assistant', content: text }, done, ...statistics }
-    : { ...head, response: text, done, ...statistics };
+  if (route === 'generate') return { ...head, response: text, done, ...statistics };
+  const message = { role: 'assistant' as const, content: text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls.map(ollamaToolCall) } : {}) };
+  return { ...head, message, done, ...statistics };
+}
+
+/**
+ * The reply text a token adds. With tools, the generated text is the calls' JSON: only what the engine read
+ * as text (the model answered instead of calling) is reply text; the calls come whole with the end.
+ */
+export function replyText(event: TokenEvent, withTools: boolean): string {
+  if (!withTools) return visibleText(event);
+  return (event.toolCallDeltas ?? []).map((delta) => (delta.type === 'text' ? delta.text : '')).join('');
+}
+
+/** Ollama carries a call's arguments as an object, not as JSON text. */
+function ollamaToolCall(call: ToolCall): OllamaToolCall {
+  return { function: { name: call.name, arguments: JSON.parse(call.arguments || '{}') as Record<string, unknown> } };
 }

@@ -3,12 +3,15 @@
 // (tags, ps, show, version). Options map onto TGI's parameters (ollamaParameters.ts); stop text is held back as
 // Ollama does (StopHoldback); errors use Ollama's shape and statuses (ollamaErrors.ts).
 import type { FastifyInstance } from 'fastify';
+import type { ModelInfo } from '../../../wire/bridge.js';
 import type { GenerationRequest } from '../../../wire/generation.js';
 import {
   OllamaChatRequest,
   OllamaChatResponse,
   OllamaEmbedRequest,
   OllamaEmbeddingsRequest,
+  OllamaEmbeddingsResponse,
+  OllamaEmbedResponse,
   OllamaErrorResponse,
   OllamaGenerateRequest,
   OllamaGenerateResponse,
@@ -20,7 +23,8 @@ import {
 } from '../../../wire/ollama.js';
 import { serveGeneration } from '../../serveGeneration.js';
 import type { ServerContext } from '../../ServerContext.js';
-import { badRequest, registerOllamaErrorHandling } from './ollamaErrors.js';
+import { ollamaEmbed, ollamaEmbedding } from './ollamaEmbeddings.js';
+import { registerOllamaErrorHandling } from './ollamaErrors.js';
 import { modelSummary, runningModel, showModel } from './ollamaModel.js';
 import { chatGeneration, generateGeneration } from './ollamaParameters.js';
 import { ollamaReply, type OllamaRoute } from './ollamaReply.js';
@@ -34,8 +38,15 @@ import { OllamaStreamEncoder } from './OllamaStreamEncoder.js';
  */
 export const OLLAMA_COMPATIBLE_VERSION = '0.6.4';
 
-/** What /api/show lists: plain completion; "tools" and "embedding" once Brook supports them. */
-const CAPABILITIES = ['completion'];
+/**
+ * What /api/show lists. Calls are grammar-constrained, so any local model can call tools; a remote upstream is
+ * not sent tools (RemoteBackend refuses them) and the scripted backend plays its script. "embedding" is left
+ * out: Ollama lists it for embedding models, and tools that pick one by it should not pick a chat model
+ * (/api/embed works all the same).
+ */
+function capabilities(info: ModelInfo): string[] {
+  return info.backend === 'local' ? ['completion', 'tools'] : ['completion'];
+}
 
 const errors = Object.fromEntries([400, 401, 403, 404, 413, 415, 424, 429, 500, 502].map((status) => [status, OllamaErrorResponse]));
 
@@ -53,8 +64,9 @@ export async function ollamaRoutes(scope: FastifyInstance, { context, bodyLimit 
   const generate = (route: OllamaRoute, model: string, stream: boolean, generation: GenerationRequest | null, receivedAt: number, reply: Parameters<typeof serveGeneration>[1]) => {
     if (!generation) return Promise.resolve(ollamaReply(route, model, '', true, { done_reason: 'load' }));
     const stops = generation.parameters.stop ?? [];
+    const withTools = generation.constraint?.type === 'tools';
     return serveGeneration(context, reply, generation, () =>
-      stream ? new OllamaStreamEncoder(route, model, stops, receivedAt) : new OllamaResponseEncoder(route, model, stops),
+      stream ? new OllamaStreamEncoder(route, model, stops, receivedAt, withTools) : new OllamaResponseEncoder(route, model, stops, withTools),
     );
   };
 
@@ -121,13 +133,30 @@ export async function ollamaRoutes(scope: FastifyInstance, { context, bodyLimit 
   scope.post(
     '/show',
     { schema: { summary: 'Details, GGUF metadata, chat template and capabilities of the served model', tags, body: OllamaShowRequest, response: { 200: OllamaShowResponse, ...errors } } },
-    async () => showModel(context.backend.info(), CAPABILITIES),
+    async () => {
+      const info = context.backend.info();
+      return showModel(info, capabilities(info));
+    },
   );
 
-  const embedSchema = { summary: 'Embeddings (not supported yet: 400)', tags, body: OllamaEmbedRequest, response: { ...errors } };
-  const noEmbeddings = async () => {
-    throw badRequest('Embeddings are not supported by Brook yet: the loaded model serves chat and completion only.');
-  };
-  scope.post('/embed', { schema: embedSchema }, noEmbeddings);
-  scope.post('/embeddings', { schema: { ...embedSchema, body: OllamaEmbeddingsRequest, summary: 'Embeddings, the older route (not supported yet: 400)' } }, noEmbeddings);
+  scope.post(
+    '/embed',
+    {
+      schema: {
+        summary: 'Embeddings of a text or texts from the loaded model (pooled, normalized to length 1)',
+        tags,
+        body: OllamaEmbedRequest,
+        response: { 200: OllamaEmbedResponse, ...errors },
+      },
+    },
+    (request, reply) => ollamaEmbed(context, reply, request.body as OllamaEmbedRequest),
+  );
+
+  scope.post(
+    '/embeddings',
+    {
+      schema: { summary: 'The embedding of one text: the older route', tags, body: OllamaEmbeddingsRequest, response: { 200: OllamaEmbeddingsResponse, ...errors } },
+    },
+    (request, reply) => ollamaEmbedding(context, reply, (request.body as OllamaEmbeddingsRequest).prompt),
+  );
 }

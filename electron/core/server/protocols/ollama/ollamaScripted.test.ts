@@ -119,6 +119,18 @@ describe('Ollama routes in the pipeline', () => {
     await expect.poll(() => server.backend.stats.inFlight, { timeout: 10_000 }).toBe(0);
   });
 
+  it('embeds one text or several, on /api/embed and the older /api/embeddings', async () => {
+    const one = (await (await post('/api/embed', { model: 'm', input: 'hello' })).json()) as { model: string; embeddings: number[][]; prompt_eval_count: number };
+    expect(one).toMatchObject({ model: 'm', prompt_eval_count: 1 });
+    expect(one.embeddings).toHaveLength(1);
+    const two = (await (await post('/api/embed', { model: 'm', input: ['hello', 'there'] })).json()) as { embeddings: number[][] };
+    expect(two.embeddings).toHaveLength(2);
+    expect(two.embeddings[0]).toEqual(one.embeddings[0]);
+    expect(two.embeddings[1]).not.toEqual(one.embeddings[0]);
+    const older = (await (await post('/api/embeddings', { model: 'm', prompt: 'hello' })).json()) as { embedding: number[] };
+    expect(older.embedding).toEqual(one.embeddings[0]);
+  });
+
   it('lists every /api route in /openapi.json, under the Ollama tag', async () => {
     const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
     for (const [path, method] of [
@@ -129,6 +141,7 @@ describe('Ollama routes in the pipeline', () => {
       ['/api/show', 'post'],
       ['/api/version', 'get'],
       ['/api/embed', 'post'],
+      ['/api/embeddings', 'post'],
     ] as const) {
       expect(document.paths[path]?.[method]?.tags, `${method} ${path}`).toEqual(['Ollama']);
     }
@@ -152,12 +165,15 @@ describe('Ollama errors', () => {
     await expectError(await chat({ options: { num_ctx: 1_000_000 } }), 400, /num_ctx.*larger than Brook's context of 4096/);
     await expectError(await chat({ options: { num_predict: 0 } }), 400, /num_predict/);
     await expectError(await chat({ options: { temperature: -1 } }), 400, /temperature/);
-    await expectError(await chat({ format: 'json' }), 400, /format.*not supported by Brook yet/);
-    await expectError(await chat({ tools: [{ type: 'function', function: { name: 'f', parameters: {} } }] }), 400, /tools.*not supported by Brook yet/);
+    await expectError(await chat({ format: 'yaml' }), 400, /`format` must be "json" or a JSON schema/);
+    const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }];
+    await expectError(await chat({ format: 'json', tools }), 400, /`format` and `tools` cannot be used together/);
+    await expectError(await post('/api/chat', { model: 'm', messages: [{ role: 'user', content: 'hi' }, { role: 'tool', content: '{}' }] }), 400, /messages\[1\]` is a tool result, but no earlier/);
     await expectError(await chat({ think: true }), 400, /does not think/);
     await expectError(await post('/api/chat', { model: 'm', messages: [{ role: 'user', content: 'hi', images: ['iVBOR'] }] }), 400, /reads text only/);
     await expectError(await post('/api/generate', { model: 'm', prompt: 'x', suffix: 'y' }), 400, /suffix/);
-    await expectError(await post('/api/embed', { model: 'm', input: 'x' }), 400, /Embeddings are not supported/);
+    await expectError(await post('/api/embed', { model: 'm', input: 'x', dimensions: 3 }), 400, /`dimensions` must be 8/);
+    await expectError(await post('/api/embed', { model: 'm' }), 400, /`input` is required/);
     // Options at the value that changes nothing are fine.
     expect((await chat({ stream: false, options: { min_p: 0, mirostat: 0, num_ctx: 2048, seed: -1 } })).status).toBe(200);
   });
