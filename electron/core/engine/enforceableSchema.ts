@@ -27,11 +27,14 @@ export function enforceableSchema(schema: unknown, where: string): GbnfJsonSchem
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     throw validationError(`${where} must be a JSON Schema object, for example {"type": "object", "properties": {...}}`);
   }
-  if (!ajv.validateSchema(schema)) {
+  // Checked as draft 2020-12, whatever `$schema` says (pydantic and zod write draft-07 and 2019-09 schemas,
+  // whose keywords Brook enforces the same way).
+  const { $schema: _dialect, ...checked } = schema as JsonSchema;
+  if (!ajv.validateSchema(checked)) {
     throw validationError(`${where} is not a valid JSON Schema: ${ajv.errorsText(ajv.errors, { dataVar: 'schema' })}`);
   }
   try {
-    ajv.compile(schema);
+    ajv.compile(checked);
   } catch (error) {
     throw validationError(`${where} is not a usable JSON Schema: ${(error as Error).message}`);
   }
@@ -43,6 +46,7 @@ function convert(schema: unknown, where: string, path: string, definitions: Reco
   if (schema === true || (isObject(schema) && Object.keys(schema).every((key) => ANNOTATIONS.has(key)))) return ANY;
   if (schema === false || !isObject(schema)) throw validationError(`${where}${path}: a schema that allows nothing cannot be generated`);
   for (const key of Object.keys(schema)) {
+    if (isSafeIntegerBound(key, schema[key])) continue;
     if (!ENFORCED.has(key) && !ANNOTATIONS.has(key)) {
       throw validationError(
         `${where}${path} uses \`${key}\`, which Brook cannot enforce while generating. Remove it (and check the value in your code), or express it with type, enum, const, anyOf/oneOf, properties, items, minItems/maxItems or minLength/maxLength.`,
@@ -115,6 +119,16 @@ function inferTypes(schema: JsonSchema): string[] {
   if ('items' in schema || 'prefixItems' in schema) return ['array'];
   if ('minLength' in schema || 'maxLength' in schema) return ['string'];
   return ['string', 'number', 'boolean', 'null', 'object', 'array'];
+}
+
+/**
+ * zod writes `int()` as the safe-integer range (±(2^53 − 1)). Bounds that wide are enforced: the grammar's
+ * integers have at most 15 digits (gbnf.ts), inside that range. Narrower bounds are refused.
+ */
+function isSafeIntegerBound(key: string, value: unknown): boolean {
+  if (key === 'minimum') return typeof value === 'number' && value <= -Number.MAX_SAFE_INTEGER;
+  if (key === 'maximum') return typeof value === 'number' && value >= Number.MAX_SAFE_INTEGER;
+  return false;
 }
 
 function scalar(value: unknown, where: string, path: string): string | number | boolean | null {

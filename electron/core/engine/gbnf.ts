@@ -25,7 +25,10 @@ export function jsonSchemaRules(llama: Llama, schema: GbnfJsonSchema, name: stri
   const grammar = new LlamaJsonSchemaGrammar(llama, schema as Parameters<Llama['createGrammarForJsonSchema']>[0]).grammar;
   const unterminated = grammar.replace(/^(root\s*::=.*?)\s*"\\n\\n\\n\\n"\s*\[\\n\]\*\s*$/m, '$1');
   if (unterminated === grammar) throw new Error('node-llama-cpp changed the shape of its JSON schema grammar; Brook cannot compose it.');
-  return renameRules(unterminated, (rule) => (rule === 'root' ? name : `${name}-${rule}`));
+  // Integers of at most 15 digits, and no exponent: always within ±(2^53 − 1), so every integer parses exactly
+  // (enforceableSchema.ts accepts safe-integer bounds on this promise).
+  const safeIntegers = unterminated.replace(/^(integer-number-rule\s*::=).*$/m, '$1 "-"? ("0" | [1-9] [0-9]{0,14})');
+  return renameRules(safeIntegers, (rule) => (rule === 'root' ? name : `${name}-${rule}`));
 }
 
 /** `grammar` with every rule name (definitions and references, not text inside literals or classes) renamed. */

@@ -8,6 +8,9 @@ import { classChar, jsonSchemaRules, literal } from './gbnf.js';
 import { regexToGbnf } from './regexToGbnf.js';
 import type { ToolCallSyntax } from './ToolCallSyntax.js';
 
+/** Most calls in one reply with parallel calls allowed: a small model, free to go on, repeats its call until the token limit. */
+export const MAX_PARALLEL_CALLS = 4;
+
 /** Any JSON object: OpenAI's `json_object`, Ollama's `format: "json"`. */
 const ANY_OBJECT = { type: 'object', additionalProperties: true } as const;
 
@@ -42,7 +45,7 @@ function toolsGrammar(llama: Llama, constraint: Extract<OutputConstraint, { type
       jsonSchemaRules(llama, parameters, `args-${index}`),
     ].join('\n');
   });
-  const calls = constraint.parallel ? `call ( ${literal(syntax.separator)} call )*` : 'call';
+  const calls = constraint.parallel ? `call ( ${literal(syntax.separator)} call ){0,${MAX_PARALLEL_CALLS - 1}}` : 'call';
   // Auto: text that does not begin like a call, or nothing (the model may end its turn at once).
   const root = choice === 'auto' ? `root ::= calls | text\ntext ::= ( [^${classChar(syntax.prefix.codePointAt(0)!)}] [^\\x00]* )?` : 'root ::= calls';
   return [root, `calls ::= ${calls}`, `call ::= ${callable.map((_, index) => `call-${index}`).join(' | ')}`, ...rules].join('\n');

@@ -50,11 +50,12 @@ export interface ToolDefinition {
  * - `json`: one JSON value satisfying `schema`; `schema: null` means any JSON object (OpenAI `json_object`,
  *   Ollama `format: "json"`).
  * - `regex`: text matching the whole `pattern` (TGI `grammar: {type: "regex"}`).
- * - `tools`: `choice` 'required' or a tool's name: the reply IS one call (or, with `parallel`, one or more
- *   calls); 'auto': the model picks between plain text and calls. The generated text is the calls as JSON,
- *   `{"name": ..., "arguments": {...}}` (an array of them with `parallel`); engine/ToolCallStream.ts turns
- *   that text, token by token, into ToolCalls with ids and argument fragments. With tool_choice "none" a
- *   front door sends no constraint but still sets `tools` in the request, so the template describes them.
+ * - `tools`: `choice` 'required' or a tool's name: the reply IS one call (or, with `parallel`, one to four
+ *   calls); 'auto': the model picks between plain text and calls. The generated text is the calls in the
+ *   model's own template syntax (e.g. `||call: get_weather({"city": "Paris"})`); the engine reads it, token by
+ *   token, into `TokenEvent.toolCallDeltas` and `EndEvent.toolCalls` (ids, names, arguments JSON text).
+ *   With tool_choice "none", send neither `tools` nor a constraint: the model answers in text (calls and
+ *   results already in the history are still rendered by the template).
  */
 export type OutputConstraint =
   | { type: 'json'; schema: JsonSchema | null }

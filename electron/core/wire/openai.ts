@@ -52,34 +52,99 @@ const SamplingFields = {
   ),
 };
 
-export const ChatRole = Type.Enum(['system', 'developer', 'user', 'assistant'], {
-  errorMessage: '`role` must be "system", "developer", "user" or "assistant": Brook does not run tools',
-  description: '"developer" is treated as "system".',
+export const ChatRole = Type.Enum(['system', 'developer', 'user', 'assistant', 'tool'], {
+  errorMessage: '`role` must be "system", "developer", "user", "assistant" or "tool"',
+  description: '"developer" is treated as "system". A "tool" message carries the result of an earlier assistant tool call (`tool_call_id`).',
 });
 export type ChatRole = Static<typeof ChatRole>;
 
 export const TextContentPart = Type.Object({ type: Type.Literal('text'), text: Type.String() }, { title: 'TextContentPart' });
 export type TextContentPart = Static<typeof TextContentPart>;
 
+const ToolName = Type.String({
+  pattern: '^[a-zA-Z0-9_-]{1,64}$',
+  errorMessage: 'a function `name` must be 1 to 64 letters, digits, underscores or dashes',
+});
+
+/** A call the assistant made, in requests (history) and in responses. */
+export const ToolCallObject = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.Literal('function'),
+    function: Type.Object({ name: ToolName, arguments: Type.String({ description: 'The arguments as JSON text.' }) }),
+  },
+  { title: 'ToolCall' },
+);
+export type ToolCallObject = Static<typeof ToolCallObject>;
+
 export const ChatCompletionMessage = Type.Object(
   {
     role: ChatRole,
-    content: Type.Union(
-      [
-        Type.String({
-          maxLength: 1_000_000,
-          errorMessage: '`content` must be a string or an array of {"type": "text", "text": "..."} parts (Brook\'s model reads text only)',
-        }),
-        Type.Array(TextContentPart, { maxItems: 10_000 }),
-        Type.Null(),
-      ],
-      { description: 'Text, or text parts (joined); null for an empty assistant turn.' },
+    content: Type.Optional(
+      Type.Union(
+        [
+          Type.String({
+            maxLength: 1_000_000,
+            errorMessage: '`content` must be a string or an array of {"type": "text", "text": "..."} parts (Brook\'s model reads text only)',
+          }),
+          Type.Array(TextContentPart, { maxItems: 10_000 }),
+          Type.Null(),
+        ],
+        { description: 'Text, or text parts (joined); null or absent for an assistant turn that only called tools.' },
+      ),
     ),
     name: Type.Optional(Type.String({ description: 'Accepted; ignored.' })),
+    tool_calls: Nullable(Type.Array(ToolCallObject, { maxItems: 128, description: 'Assistant messages: the calls it made.' })),
+    tool_call_id: Nullable(Type.String({ description: 'Tool messages: the `id` of the call this is the result of.' })),
   },
   { title: 'ChatCompletionMessage' },
 );
 export type ChatCompletionMessage = Static<typeof ChatCompletionMessage>;
+
+export const ChatTool = Type.Object(
+  {
+    type: Type.Literal('function', { errorMessage: 'a tool\'s `type` must be "function"' }),
+    function: Type.Object({
+      name: ToolName,
+      description: Nullable(Type.String()),
+      parameters: Nullable(Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema of the arguments object; none means no arguments.' })),
+      strict: Nullable(Type.Boolean({ description: 'Arguments always follow `parameters` exactly (grammar-constrained), strict or not.' })),
+    }),
+  },
+  { title: 'ChatTool' },
+);
+export type ChatTool = Static<typeof ChatTool>;
+
+export const ToolChoice = Type.Union(
+  [
+    Type.Enum(['none', 'auto', 'required'], { errorMessage: '`tool_choice` must be "none", "auto", "required" or {"type": "function", "function": {"name": ...}}' }),
+    Type.Object({ type: Type.Literal('function'), function: Type.Object({ name: ToolName }) }),
+  ],
+  { title: 'ToolChoice', description: 'Defaults to "auto" when `tools` are given. Calls are grammar-constrained: always well-formed, arguments valid against `parameters`.' },
+);
+export type ToolChoice = Static<typeof ToolChoice>;
+
+export const ResponseFormat = Type.Union(
+  [
+    Type.Object({ type: Type.Literal('text') }),
+    Type.Object({ type: Type.Literal('json_object') }),
+    Type.Object({
+      type: Type.Literal('json_schema'),
+      json_schema: Type.Object({
+        name: Type.String({ maxLength: 64 }),
+        description: Nullable(Type.String()),
+        schema: Nullable(Type.Record(Type.String(), Type.Unknown())),
+        strict: Nullable(Type.Boolean({ description: 'The reply always follows the schema (grammar-constrained), strict or not.' })),
+      }),
+    }),
+  ],
+  {
+    title: 'ResponseFormat',
+    errorMessage: '`response_format` must be {"type": "text"}, {"type": "json_object"} or {"type": "json_schema", "json_schema": {"name": ..., "schema": {...}}}',
+    description: 'Enforced by grammar-constrained decoding; a schema keyword Brook cannot enforce gets 422 naming it.',
+  },
+);
+export type ResponseFormat = Static<typeof ResponseFormat>;
 
 export const ChatCompletionRequest = Type.Object(
   {
@@ -91,6 +156,10 @@ export const ChatCompletionRequest = Type.Object(
     top_logprobs: Nullable(
       Type.Integer({ minimum: 0, maximum: MAX_TOP_N_TOKENS, errorMessage: `\`top_logprobs\` must be >= 0 and <= ${MAX_TOP_N_TOKENS}`, description: 'Needs logprobs: true.' }),
     ),
+    tools: Nullable(Type.Array(ChatTool, { maxItems: 128, description: 'Functions the model may call; described to it through its chat template.' })),
+    tool_choice: Nullable(ToolChoice),
+    parallel_tool_calls: Nullable(Type.Boolean({ description: 'false: at most one call per reply. Default true: one to four.' })),
+    response_format: Nullable(ResponseFormat),
   },
   { title: 'ChatCompletionRequest' },
 );
@@ -131,7 +200,7 @@ export type CompletionRequest = Static<typeof CompletionRequest>;
 // ---------------------------------------------------------------------------------------------
 // Responses
 
-export const OpenAIFinishReason = Type.Enum(['stop', 'length'], { title: 'OpenAIFinishReason' });
+export const OpenAIFinishReason = Type.Enum(['stop', 'length', 'tool_calls'], { title: 'OpenAIFinishReason' });
 export type OpenAIFinishReason = Static<typeof OpenAIFinishReason>;
 
 export const Usage = Type.Object(
@@ -174,7 +243,12 @@ export const ChatCompletion = Type.Object(
     choices: Type.Array(
       Type.Object({
         index: Type.Integer(),
-        message: Type.Object({ role: Type.Literal('assistant'), content: Type.String(), refusal: Type.Null() }),
+        message: Type.Object({
+          role: Type.Literal('assistant'),
+          content: Type.Union([Type.String(), Type.Null()], { description: 'null when the reply is tool calls.' }),
+          refusal: Type.Null(),
+          tool_calls: Type.Optional(Type.Array(ToolCallObject)),
+        }),
         logprobs: Type.Union([ChatLogprobs, Type.Null()]),
         finish_reason: OpenAIFinishReason,
       }),
@@ -192,7 +266,21 @@ export const ChatCompletionChunk = Type.Object(
     choices: Type.Array(
       Type.Object({
         index: Type.Integer(),
-        delta: Type.Object({ role: Type.Optional(Type.Literal('assistant')), content: Type.Optional(Type.String()) }),
+        delta: Type.Object({
+          role: Type.Optional(Type.Literal('assistant')),
+          content: Type.Optional(Type.String()),
+          tool_calls: Type.Optional(
+            Type.Array(
+              Type.Object({
+                index: Type.Integer(),
+                id: Type.Optional(Type.String()),
+                type: Type.Optional(Type.Literal('function')),
+                function: Type.Object({ name: Type.Optional(Type.String()), arguments: Type.String() }),
+              }),
+              { description: "A call's first delta carries its id, type and name; later ones, fragments of its arguments." },
+            ),
+          ),
+        }),
         logprobs: Type.Union([ChatLogprobs, Type.Null()]),
         finish_reason: Type.Union([OpenAIFinishReason, Type.Null()]),
       }),
@@ -256,6 +344,42 @@ export const CompletionChunk = Type.Object(
   { title: 'CompletionChunk' },
 );
 export type CompletionChunk = Static<typeof CompletionChunk>;
+
+export const EmbeddingRequest = Type.Object(
+  {
+    input: Type.Union(
+      [
+        Type.String({ minLength: 1, maxLength: 1_000_000, errorMessage: '`input` must be a non-empty string or an array of up to 2048 non-empty strings' }),
+        Type.Array(Type.String({ minLength: 1, maxLength: 1_000_000 }), { minItems: 1, maxItems: 2048 }),
+        Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1, maxItems: 100_000, errorMessage: '`input` as token ids is not supported: send the text' }),
+      ],
+      { description: 'A text or texts. Token-id arrays are refused (422): send the text.' },
+    ),
+    model: Nullable(Model),
+    encoding_format: Nullable(Type.Enum(['float', 'base64'], { errorMessage: '`encoding_format` must be "float" or "base64"', description: 'base64: little-endian float32.' })),
+    dimensions: Nullable(Type.Integer({ minimum: 1, description: 'Only the model\'s own size is accepted: Brook does not shorten embeddings (422 otherwise).' })),
+    user: Type.Optional(Type.String({ description: 'Accepted for compatibility; ignored.' })),
+  },
+  { title: 'EmbeddingRequest' },
+);
+export type EmbeddingRequest = Static<typeof EmbeddingRequest>;
+
+export const EmbeddingResponse = Type.Object(
+  {
+    object: Type.Literal('list'),
+    data: Type.Array(
+      Type.Object({
+        object: Type.Literal('embedding'),
+        index: Type.Integer(),
+        embedding: Type.Union([Type.Array(Type.Number()), Type.String()], { description: 'Floats, or base64 of little-endian float32.' }),
+      }),
+    ),
+    model: Type.String(),
+    usage: Type.Object({ prompt_tokens: Type.Integer({ minimum: 0 }), total_tokens: Type.Integer({ minimum: 0 }) }),
+  },
+  { title: 'EmbeddingResponse' },
+);
+export type EmbeddingResponse = Static<typeof EmbeddingResponse>;
 
 export const ModelObject = Type.Object(
   { id: Type.String(), object: Type.Literal('model'), created: Type.Integer(), owned_by: Type.String() },

@@ -9,6 +9,27 @@ export const MAX_STOP_SEQUENCES = 4;
 export const MAX_TOP_N_TOKENS = 5;
 export const MAX_BEST_OF = 1;
 
+/** TGI's `grammar` parameter: the output follows a JSON Schema or matches a regular expression (grammar-constrained). */
+export const GrammarType = Type.Union(
+  [
+    Type.Object({
+      type: Type.Literal('json'),
+      value: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.String()], { description: 'A JSON Schema (an object, or its JSON text).' }),
+    }),
+    Type.Object({ type: Type.Literal('regex'), value: Type.String({ minLength: 1, maxLength: 10_000 }) }),
+    Type.Object({
+      type: Type.Literal('json_schema'),
+      value: Type.Object({ name: Type.Optional(Nullable(Type.String())), schema: Type.Record(Type.String(), Type.Unknown()) }),
+    }),
+  ],
+  {
+    title: 'GrammarType',
+    errorMessage: '`grammar` must be {"type": "json", "value": <JSON Schema>}, {"type": "regex", "value": "<pattern>"} or {"type": "json_schema", "value": {"schema": <JSON Schema>}}',
+    description: 'Enforced by grammar-constrained decoding; what Brook cannot enforce gets 422 naming it.',
+  },
+);
+export type GrammarType = Static<typeof GrammarType>;
+
 export const GenerateParameters = Type.Object(
   {
     best_of: Nullable(
@@ -20,6 +41,7 @@ export const GenerateParameters = Type.Object(
     frequency_penalty: Nullable(
       Type.Number({ minimum: -2, maximum: 2, errorMessage: '`frequency_penalty` must be >= -2.0 and <= 2.0' }),
     ),
+    grammar: Nullable(GrammarType),
     max_new_tokens: Nullable(
       Type.Integer({ minimum: 1, errorMessage: '`max_new_tokens` must be strictly positive', description: 'Defaults to what fits in the context, at most 1024.' }),
     ),

@@ -3,7 +3,7 @@ import type { EndEvent, TokenEvent } from '../../../wire/generation.js';
 import type { ChatCompletion, ChatTokenLogprob } from '../../../wire/openai.js';
 import type { EncodedResponse, ResponseEncoder } from '../../Encoder.js';
 import { chatLogprob } from './chatLogprob.js';
-import { finishReason, usage, visibleText, type ResponseHead } from './openAIShapes.js';
+import { finishReason, toolCallObjects, usage, visibleText, type ResponseHead } from './openAIShapes.js';
 
 /** A whole ChatCompletion, with OpenAI's stop semantics (the stop sequence is not returned). */
 export class ChatResponseEncoder implements ResponseEncoder {
@@ -25,13 +25,14 @@ export class ChatResponseEncoder implements ResponseEncoder {
 
   end(event: EndEvent): EncodedResponse {
     this.logprobs.push(...this.holdback.finish().tokens);
+    const calls = toolCallObjects(event);
     const body: ChatCompletion = {
       ...this.head,
       object: 'chat.completion',
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: this.holdback.result, refusal: null },
+          message: calls.length > 0 ? { role: 'assistant', content: this.holdback.result || null, refusal: null, tool_calls: calls } : { role: 'assistant', content: this.holdback.result, refusal: null },
           logprobs: this.withLogprobs ? { content: this.logprobs } : null,
           finish_reason: finishReason(event),
         },

@@ -30,9 +30,15 @@ export class ChatStreamEncoder implements StreamEncoder {
   }
 
   token(event: TokenEvent): Frame[] {
+    const frames: Frame[] = [];
     const released = this.holdback.push(visibleText(event), this.withLogprobs ? chatLogprob(event) : undefined);
-    if (released.text === '' && released.tokens.length === 0) return [];
-    return [this.chunk({ content: released.text }, this.withLogprobs ? { content: released.tokens } : null, null)];
+    if (released.text !== '' || released.tokens.length > 0) frames.push(this.chunk({ content: released.text }, this.withLogprobs ? { content: released.tokens } : null, null));
+    // As OpenAI streams calls: the first delta of a call carries its id, type and name; later ones, argument fragments.
+    for (const delta of event.toolCallDeltas ?? []) {
+      if (delta.type === 'call') frames.push(this.chunk({ tool_calls: [{ index: delta.index, id: delta.id, type: 'function', function: { name: delta.name, arguments: '' } }] }, null, null));
+      else if (delta.type === 'arguments' && delta.text) frames.push(this.chunk({ tool_calls: [{ index: delta.index, function: { arguments: delta.text } }] }, null, null));
+    }
+    return frames;
   }
 
   end(event: EndEvent): Frame[] {

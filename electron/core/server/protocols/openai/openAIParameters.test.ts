@@ -43,7 +43,7 @@ describe('OpenAI → TGI parameters', () => {
     expect(() => chat({ temperature: 3 })).toThrow(/`temperature` must be >= 0 and <= 2/);
     expect(() => chat({ top_logprobs: 6, logprobs: true })).toThrow(/`top_logprobs` must be >= 0 and <= 5/);
     expect(() => chat({ messages: [] })).toThrow(/at least one message/);
-    expect(() => chat({ messages: [{ role: 'tool', content: 'x' }] })).toThrow(/`role` must be/);
+    expect(() => chat({ messages: [{ role: 'function', content: 'x' }] })).toThrow(/`role` must be/);
     expect(() => chat({ stop: [''] })).toThrow(/array of up to 4 non-empty strings/);
     expect(() => completion({ prompt: '' })).toThrow(/`prompt` must be a non-empty string/);
   });

@@ -10,6 +10,7 @@
 //   stop: string | string[]             → stop: string[] (the engine stops on it; the route cuts it off)
 //   frequency_penalty                   → frequency_penalty (0 = off); repetition_penalty passes through
 //   presence_penalty, user, model       → accepted, ignored
+//   tools, tool_choice, response_format → tools and an output constraint (chatConstraint.ts)
 //   chat: logprobs + top_logprobs       → top_n_tokens = top_logprobs
 //   completions: logprobs N             → top_n_tokens = N (TGI's top_n_tokens when logprobs is unset)
 //   n, best_of                          → must be 1 (422 otherwise, by the schema)
@@ -69,12 +70,17 @@ function samplingParameters(body: SamplingRequest): GenerateParameters {
   };
 }
 
-/** OpenAI messages as the engine's chat messages: text parts joined, "developer" read as "system". */
+/** OpenAI messages as the engine's chat messages: text parts joined, "developer" read as "system", tool calls and results kept. */
 export function chatMessages(messages: readonly ChatCompletionMessage[]): ChatMessage[] {
-  return messages.map((message) => ({
-    role: message.role === 'developer' ? 'system' : message.role,
-    content: typeof message.content === 'string' ? message.content : (message.content ?? []).map((part) => part.text).join(''),
-  }));
+  return messages.map((message, index) => {
+    if (message.content === undefined && message.role !== 'assistant') throw validationError(`\`messages[${index}].content\` is required`);
+    return {
+      role: message.role === 'developer' ? 'system' : message.role,
+      content: typeof message.content === 'string' ? message.content : (message.content ?? []).map((part) => part.text).join(''),
+      ...(message.tool_calls?.length ? { toolCalls: message.tool_calls.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments })) } : {}),
+      ...(message.tool_call_id != null ? { toolCallId: message.tool_call_id } : {}),
+    };
+  });
 }
 
 /** The completion prompt: a string, or an array of one string. */

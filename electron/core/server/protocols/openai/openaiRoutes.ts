@@ -11,6 +11,8 @@ import {
   Completion,
   CompletionChunk,
   CompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
   ModelList,
   ModelObject,
   OpenAIErrorResponse,
@@ -18,12 +20,14 @@ import {
 import { serveGeneration } from '../../serveGeneration.js';
 import type { ServerContext } from '../../ServerContext.js';
 import { ChatResponseEncoder } from './ChatResponseEncoder.js';
+import { chatConstraint } from './chatConstraint.js';
 import { ChatStreamEncoder } from './ChatStreamEncoder.js';
 import { CompletionResponseEncoder } from './CompletionResponseEncoder.js';
 import { CompletionStreamEncoder } from './CompletionStreamEncoder.js';
 import { chatMessages, chatParameters, completionParameters, completionPrompt, stopSequences } from './openAIParameters.js';
 import { registerOpenAIErrorHandling } from './openAIErrors.js';
 import { responseHead, unixSeconds } from './openAIShapes.js';
+import { serveEmbeddings } from './serveEmbeddings.js';
 
 const errors = Object.fromEntries([400, 401, 403, 404, 413, 415, 422, 424, 429, 500, 502].map((status) => [status, OpenAIErrorResponse]));
 
@@ -58,7 +62,8 @@ export async function openaiRoutes(scope: FastifyInstance, { context, bodyLimit 
       const parameters = chatParameters(body);
       const stops = stopSequences(body.stop);
       const logprobs = body.logprobs === true;
-      return serveGeneration(context, reply, { prompt: { messages: chatMessages(body.messages) }, parameters }, ({ id }) => {
+      const generation = { prompt: { messages: chatMessages(body.messages) }, parameters, ...chatConstraint(body) };
+      return serveGeneration(context, reply, generation, ({ id }) => {
         const head = responseHead('chatcmpl', id, context.backend.info().id, context.version);
         return body.stream
           ? new ChatStreamEncoder(head, stops, logprobs, body.stream_options?.include_usage === true)
@@ -99,6 +104,19 @@ export async function openaiRoutes(scope: FastifyInstance, { context, bodyLimit 
           : new CompletionResponseEncoder(head, stops, logprobs, echo);
       });
     },
+  );
+
+  scope.post(
+    '/embeddings',
+    {
+      schema: {
+        summary: "Embeddings of a text or texts from the loaded model (pooled, normalized to length 1)",
+        tags: ['OpenAI'],
+        body: EmbeddingRequest,
+        response: { 200: EmbeddingResponse, ...errors },
+      },
+    },
+    (request, reply) => serveEmbeddings(context, reply, request.body as EmbeddingRequest),
   );
 
   const modelObject = (): ModelObject => ({ id: context.backend.info().id, object: 'model', created, owned_by: 'brook' });

@@ -1,5 +1,6 @@
 // TGI's routes: the same paths, bodies, frames and errors as text-generation-inference, so its clients
 // (huggingface_hub, text_generation, @huggingface/inference) work unchanged.
+import { grammarConstraint } from './grammarConstraint.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { maxInputTokens } from '../../../backends/Backend.js';
 import {
@@ -97,7 +98,8 @@ export function tgiRoutes(app: FastifyInstance, context: ServerContext): void {
 
 function generate(context: ServerContext, reply: FastifyReply, body: GenerateRequest, options: { stream: boolean; asArray?: boolean }): Promise<void> {
   const parameters = body.parameters ?? {};
-  return serveGeneration(context, reply, { prompt: { text: body.inputs }, parameters }, () =>
+  const constraint = grammarConstraint(parameters.grammar);
+  return serveGeneration(context, reply, { prompt: { text: body.inputs }, parameters, ...(constraint ? { constraint } : {}) }, () =>
     options.stream
       ? new TgiStreamEncoder(body.inputs, parameters)
       : new TgiResponseEncoder(body.inputs, parameters, context.backend.info().gpu || 'cpu', options.asArray),
