@@ -20,12 +20,12 @@ export const ResponsesContentPart = Type.Object(
 export type ResponsesContentPart = Static<typeof ResponsesContentPart>;
 
 /**
- * An input item as sent. Messages (`type` "message" or left out) are read; function calls and their outputs
- * need tool calling, item references need stored responses: both are refused with the reason.
+ * An input item as sent. Messages (`type` "message" or left out), function calls and their outputs are read;
+ * item references need stored responses, and are refused with the reason, as are other item types.
  */
 export const ResponsesInputItem = Type.Object(
   {
-    type: Type.Optional(Type.String({ description: '"message" (the default); others are refused.' })),
+    type: Type.Optional(Type.String({ description: '"message" (the default), "function_call" or "function_call_output"; others are refused.' })),
     role: Type.Optional(
       Type.Enum(['user', 'assistant', 'system', 'developer'], { errorMessage: '`role` must be "user", "assistant", "system" or "developer"', description: '"developer" is read as "system".' }),
     ),
@@ -37,6 +37,12 @@ export const ResponsesInputItem = Type.Object(
         ],
         { description: 'Text, or text parts (joined).' },
       ),
+    ),
+    call_id: Type.Optional(Type.String({ description: 'function_call and function_call_output: the call.' })),
+    name: Type.Optional(Type.String({ description: 'function_call: the function called.' })),
+    arguments: Type.Optional(Type.String({ description: 'function_call: the arguments as JSON text.' })),
+    output: Type.Optional(
+      Type.Union([Type.String({ maxLength: 1_000_000 }), Type.Array(ResponsesContentPart, { maxItems: 10_000 })], { description: "function_call_output: the function's result." }),
     ),
   },
   { title: 'ResponsesInputItem' },
@@ -70,16 +76,45 @@ export const ResponsesRequest = Type.Object(
     prompt_cache_key: Nullable(Type.String({ description: 'Accepted; Brook reuses cached prompt prefixes on its own.' })),
     prompt_cache_retention: NotHonoured('Accepted; cached prefixes live as long as their sequence is not reused.'),
     service_tier: Nullable(Type.Enum(['auto', 'default'], { errorMessage: '`service_tier` must be "auto" or "default": Brook has one tier' })),
-    parallel_tool_calls: Nullable(Type.Boolean({ description: 'Accepted; no tools are called yet.' })),
+    parallel_tool_calls: Nullable(Type.Boolean({ description: 'false: at most one call per reply.' })),
     truncation: Nullable(Type.Literal('disabled', { errorMessage: '`truncation` must be "disabled": Brook refuses an input too long for the context rather than dropping part of it' })),
     previous_response_id: NotHonoured('Refused: Brook stores no responses. Send the whole conversation in `input`.'),
     conversation: NotHonoured('Refused: Brook stores no conversations. Send the whole conversation in `input`.'),
     background: NotHonoured('Refused unless false: Brook answers in the foreground.'),
     prompt: NotHonoured('Refused: Brook has no stored prompt templates.'),
-    tools: NotHonoured('Refused unless empty: Brook does not do tool calling yet.'),
-    tool_choice: NotHonoured('Refused unless "none" or "auto": Brook does not do tool calling yet.'),
-    max_tool_calls: NotHonoured('Refused: Brook does not do tool calling yet.'),
-    text: NotHonoured('Refused unless {"format": {"type": "text"}}: structured output is not supported yet.'),
+    tools: Nullable(
+      Type.Array(
+        Type.Object({
+          type: Type.String({ description: '"function"; built-in tools (web search, file search, …) are refused.' }),
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+          description: Nullable(Type.String()),
+          parameters: Nullable(Type.Unknown({ description: "The JSON Schema of the function's arguments; calls always satisfy it (grammar-constrained decoding)." })),
+          strict: Nullable(Type.Boolean({ description: 'Accepted: calls always follow the schema.' })),
+        }),
+        { maxItems: 128, errorMessage: '`tools` must be an array of up to 128 tools' },
+      ),
+    ),
+    tool_choice: Nullable(
+      Type.Union([
+        Type.Enum(['none', 'auto', 'required'], { errorMessage: '`tool_choice` must be "none", "auto", "required" or {"type": "function", "name": "..."}' }),
+        Type.Object({ type: Type.String(), name: Type.Optional(Type.String()) }),
+      ]),
+    ),
+    max_tool_calls: NotHonoured('Refused: use `parallel_tool_calls: false` for at most one call.'),
+    text: Nullable(
+      Type.Object({
+        format: Nullable(
+          Type.Object({
+            type: Type.Enum(['text', 'json_schema', 'json_object'], { errorMessage: '`text.format.type` must be "text", "json_schema" or "json_object"' }),
+            name: Type.Optional(Type.String()),
+            description: Type.Optional(Type.String()),
+            schema: Type.Optional(Type.Unknown({ description: 'json_schema: the schema the output always satisfies (grammar-constrained decoding).' })),
+            strict: Nullable(Type.Boolean({ description: 'Accepted: the output always follows the schema.' })),
+          }),
+        ),
+        verbosity: NotHonoured('Refused: the model does not adjust its length on request.'),
+      }),
+    ),
     reasoning: NotHonoured('Refused unless empty: the model does not reason.'),
     include: NotHonoured('Refused unless empty: nothing more can be included.'),
     top_logprobs: NotHonoured('Refused unless 0: log probabilities are not returned on this route.'),
@@ -108,6 +143,15 @@ export const ResponsesOutputMessage = Type.Object(
 );
 export type ResponsesOutputMessage = Static<typeof ResponsesOutputMessage>;
 
+export const ResponsesFunctionCall = Type.Object(
+  { type: Type.Literal('function_call'), id: Type.String(), call_id: Type.String(), name: Type.String(), arguments: Type.String({ description: 'JSON text.' }), status: ItemStatus },
+  { title: 'ResponsesFunctionCall' },
+);
+export type ResponsesFunctionCall = Static<typeof ResponsesFunctionCall>;
+
+export const ResponsesOutputItem = Type.Union([ResponsesOutputMessage, ResponsesFunctionCall], { title: 'ResponsesOutputItem' });
+export type ResponsesOutputItem = Static<typeof ResponsesOutputItem>;
+
 export const ResponsesUsage = Type.Object(
   {
     input_tokens: Type.Integer({ minimum: 0 }),
@@ -134,15 +178,15 @@ export const ResponsesResponse = Type.Object(
     instructions: Type.Union([Type.String(), Nothing]),
     max_output_tokens: Type.Union([Type.Integer(), Nothing]),
     model: Type.String({ description: 'The loaded model.' }),
-    output: Type.Array(ResponsesOutputMessage),
+    output: Type.Array(ResponsesOutputItem),
     parallel_tool_calls: Type.Boolean(),
     previous_response_id: Nothing,
     reasoning: Type.Object({ effort: Nothing, summary: Nothing }),
     store: Type.Literal(false),
     temperature: Type.Union([Type.Number(), Nothing]),
-    text: Type.Object({ format: Type.Object({ type: Type.Literal('text') }) }),
-    tool_choice: Type.Enum(['none', 'auto']),
-    tools: Type.Array(Type.Unknown()),
+    text: Type.Object({ format: Type.Record(Type.String(), Type.Unknown(), { description: 'As asked; {"type": "text"} by default.' }) }),
+    tool_choice: Type.Unknown({ description: 'As asked; "auto" by default.' }),
+    tools: Type.Array(Type.Unknown(), { description: 'As asked.' }),
     top_p: Type.Union([Type.Number(), Nothing]),
     truncation: Type.Literal('disabled'),
     usage: Type.Union([ResponsesUsage, Nothing], { description: 'null until the response is complete.' }),
@@ -159,16 +203,18 @@ export const ResponsesStreamEvent = Type.Object(
   {
     type: Type.String({
       description:
-        'response.created, response.in_progress, response.output_item.added, response.content_part.added, response.output_text.delta …, response.output_text.done, response.content_part.done, response.output_item.done, then response.completed (or response.incomplete at max_output_tokens); error on a failure after the stream began.',
+        'response.created, response.in_progress, then per output item: response.output_item.added, (a message) response.content_part.added, response.output_text.delta …, response.output_text.done, response.content_part.done, (a function call) response.function_call_arguments.delta …, response.function_call_arguments.done, then response.output_item.done; last response.completed (or response.incomplete at max_output_tokens); error on a failure after the stream began.',
     }),
     sequence_number: Type.Integer({ minimum: 0 }),
     response: Type.Optional(ResponsesResponse),
     output_index: Type.Optional(Type.Integer()),
     content_index: Type.Optional(Type.Integer()),
     item_id: Type.Optional(Type.String()),
-    item: Type.Optional(ResponsesOutputMessage),
+    item: Type.Optional(ResponsesOutputItem),
     part: Type.Optional(ResponsesOutputText),
-    delta: Type.Optional(Type.String()),
+    delta: Type.Optional(Type.String({ description: 'Text, or a fragment of a call\'s arguments.' })),
+    arguments: Type.Optional(Type.String()),
+    name: Type.Optional(Type.String()),
     text: Type.Optional(Type.String()),
     logprobs: Type.Optional(Type.Array(Type.Unknown())),
   },

@@ -77,7 +77,9 @@ function toolsAndConstraint(body: AnthropicCountTokensRequest): Pick<GenerationR
   });
   if (new Set(tools.map((tool) => tool.name)).size < tools.length) throw validationError('`tools` has two tools with the same name: names must be unique');
   const format = body.output_config?.format ?? body.output_format ?? null;
-  const choice = body.tool_choice ?? { type: tools.length > 0 ? 'auto' : 'none' };
+  // "auto" with no tools: nothing to call.
+  const choice: NonNullable<AnthropicCountTokensRequest['tool_choice']> =
+    body.tool_choice == null || (body.tool_choice.type === 'auto' && tools.length === 0) ? { type: tools.length > 0 ? 'auto' : 'none' } : body.tool_choice;
 
   if (choice.type !== 'none') {
     if (tools.length === 0) throw validationError('`tool_choice` needs `tools`: give the tools the model may call, or leave `tool_choice` out');

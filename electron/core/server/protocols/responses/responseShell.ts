@@ -1,7 +1,7 @@
 // The Response object both Responses encoders build: what the request asked for, echoed as OpenAI echoes it,
-// then the output, status and usage once the generation ends.
-import type { EndEvent } from '../../../wire/generation.js';
-import type { ResponsesOutputMessage, ResponsesRequest, ResponsesResponse } from '../../../wire/responses.js';
+// then the output items, status and usage once the generation ends.
+import type { EndEvent, ToolCall } from '../../../wire/generation.js';
+import type { ResponsesFunctionCall, ResponsesOutputItem, ResponsesOutputMessage, ResponsesRequest, ResponsesResponse } from '../../../wire/responses.js';
 import { unixSeconds } from '../openai/openAIShapes.js';
 
 /** The response as `response.created` shows it: in progress, no output, no usage. */
@@ -23,9 +23,9 @@ export function responseShell(id: string, model: string, body: ResponsesRequest)
     reasoning: { effort: null, summary: null },
     store: false,
     temperature: body.temperature ?? 1,
-    text: { format: { type: 'text' } },
-    tool_choice: body.tool_choice === 'none' ? 'none' : 'auto',
-    tools: [],
+    text: { format: body.text?.format ?? { type: 'text' } },
+    tool_choice: body.tool_choice ?? 'auto',
+    tools: body.tools ?? [],
     top_p: body.top_p ?? 1,
     truncation: 'disabled',
     usage: null,
@@ -35,13 +35,13 @@ export function responseShell(id: string, model: string, body: ResponsesRequest)
   };
 }
 
-/** The id of the one message item a response carries. */
+/** The id of the message item of a response (it has at most one). */
 export function messageId(response: ResponsesResponse): string {
   return response.id.replace(/^resp_/, 'msg_');
 }
 
-/** The message item holding `text`; `status` says whether it is still growing. */
-export function outputMessage(response: ResponsesResponse, text: string | null, status: ResponsesOutputMessage['status']): ResponsesOutputMessage {
+/** The message item holding `text` (no content part while it is being opened). */
+export function messageItem(response: ResponsesResponse, text: string | null, status: ResponsesOutputMessage['status']): ResponsesOutputMessage {
   return {
     type: 'message',
     id: messageId(response),
@@ -51,15 +51,25 @@ export function outputMessage(response: ResponsesResponse, text: string | null, 
   };
 }
 
-/** The finished response: `incomplete` (max_output_tokens) when the token budget or the context ran out. */
-export function finishedResponse(shell: ResponsesResponse, text: string, end: EndEvent): ResponsesResponse {
-  const incomplete = end.finishReason === 'length';
+/** A call as a function_call item; its `call_id` is what the function_call_output names. */
+export function functionCallItem(call: ToolCall, status: ResponsesFunctionCall['status']): ResponsesFunctionCall {
+  return { type: 'function_call', id: `fc_${call.id}`, call_id: call.id, name: call.name, arguments: call.arguments, status };
+}
+
+/** Whether the token budget or the context ran out: the response and its last item are `incomplete`. */
+export function cutShort(end: EndEvent): boolean {
+  return end.finishReason === 'length';
+}
+
+/** The finished response with its output items. */
+export function finishedResponse(shell: ResponsesResponse, output: ResponsesOutputItem[], end: EndEvent): ResponsesResponse {
+  const incomplete = cutShort(end);
   return {
     ...shell,
     status: incomplete ? 'incomplete' : 'completed',
     completed_at: unixSeconds(),
     incomplete_details: incomplete ? { reason: 'max_output_tokens' } : null,
-    output: [outputMessage(shell, text, incomplete ? 'incomplete' : 'completed')],
+    output,
     usage: {
       input_tokens: end.inputLength,
       input_tokens_details: { cached_tokens: end.timings.reusedPromptTokens },

@@ -26,6 +26,13 @@ afterAll(async () => {
   await server?.stop();
 });
 
+const weather = {
+  type: 'function' as const,
+  name: 'get_weather',
+  description: 'The current weather in a city',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  strict: true,
+};
 const ask = { model: 'gpt-4.1', instructions: 'You are brief.', input: 'What is the capital of France?', temperature: 0, max_output_tokens: 24 };
 
 describe("openai's responses API", () => {
@@ -54,15 +61,57 @@ describe("openai's responses API", () => {
     expect(accumulated.output_text).toBe(whole.output_text);
   });
 
-  it('refusals reach the client as its errors with the message: 422 for previous_response_id and tools', async () => {
+  it('refusals reach the client as its errors with the message: 422 for previous_response_id and an unknown tool_choice', async () => {
     const stateful = await openai.responses.create({ ...ask, previous_response_id: 'resp_earlier' }).catch((error: unknown) => error);
     expect(stateful).toBeInstanceOf(OpenAI.UnprocessableEntityError);
     expect((stateful as Error).message).toMatch(/`previous_response_id` is not supported: Brook stores no responses/);
     const tools = await openai.responses
-      .create({ ...ask, tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: {} }, strict: false }] })
+      .create({ ...ask, tools: [weather], tool_choice: { type: 'function', name: 'get_time' } })
       .catch((error: unknown) => error);
     expect(tools).toBeInstanceOf(OpenAI.UnprocessableEntityError);
-    expect((tools as Error).message).toMatch(/`tools` is not supported yet/);
+    expect((tools as Error).message).toMatch(/`tool_choice` names the function "get_time", which is not among `tools`/);
+  });
+
+  it('calls a function (arguments that satisfy its schema), streamed or not, then answers its output', async () => {
+    const calling = { ...ask, tools: [weather], tool_choice: 'required' as const, parallel_tool_calls: false, max_output_tokens: 60, input: 'What is the weather in Paris?' };
+    const whole = await openai.responses.create(calling);
+    expect(whole.status).toBe('completed');
+    const calls = whole.output.filter((item) => item.type === 'function_call');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.name).toBe('get_weather');
+    expect(typeof (JSON.parse(calls[0]!.arguments) as { city: unknown }).city).toBe('string');
+
+    const stream = await openai.responses.create({ ...calling, stream: true });
+    let argumentDeltas = '';
+    let final: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) {
+      if (event.type === 'response.function_call_arguments.delta') argumentDeltas += event.delta;
+      if (event.type === 'response.completed') final = event.response;
+    }
+    const streamedCall = final!.output.find((item) => item.type === 'function_call')!;
+    expect(argumentDeltas).toBe(streamedCall.arguments);
+    expect(streamedCall.arguments).toBe(calls[0]!.arguments);
+
+    const answer = await openai.responses.create({
+      ...ask,
+      tools: [weather],
+      input: [
+        { role: 'user', content: 'What is the weather in Paris?' },
+        { type: 'function_call', call_id: calls[0]!.call_id, name: 'get_weather', arguments: calls[0]!.arguments },
+        { type: 'function_call_output', call_id: calls[0]!.call_id, output: '18 degrees and sunny' },
+      ],
+    });
+    expect(['completed', 'incomplete']).toContain(answer.status);
+    expect(answer.output.length).toBeGreaterThan(0);
+  });
+
+  it('answers in JSON that satisfies text.format\'s schema', async () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' }, country: { type: 'string' } }, required: ['city', 'country'], additionalProperties: false };
+    const response = await openai.responses.create({ ...ask, max_output_tokens: 60, text: { format: { type: 'json_schema', name: 'place', schema, strict: true } } });
+    expect(response.status).toBe('completed');
+    const parsed = JSON.parse(response.output_text) as { city: unknown; country: unknown };
+    expect(typeof parsed.city).toBe('string');
+    expect(typeof parsed.country).toBe('string');
   });
 });
 

@@ -6,7 +6,7 @@ import { Script } from '../../../backends/scripted/ScriptFile.js';
 import { ScriptedBackend } from '../../../backends/scripted/ScriptedBackend.js';
 import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
 import type { OpenAIErrorResponse } from '../../../wire/openai.js';
-import type { ResponsesResponse } from '../../../wire/responses.js';
+import type { ResponsesOutputMessage, ResponsesResponse } from '../../../wire/responses.js';
 
 let server: TestServer<ScriptedBackend>;
 beforeAll(async () => {
@@ -75,7 +75,7 @@ describe('POST /v1/responses on the scripted backend', () => {
     expect(response.status).toBe(200);
     const whole = (await response.json()) as ResponsesResponse;
     expect(whole).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, instructions: 'Be brief.', max_output_tokens: 2, metadata: { run: '7' } });
-    expect(whole.output[0]!.content[0]!.text).toBe('Hello from');
+    expect((whole.output[0] as ResponsesOutputMessage).content[0]!.text).toBe('Hello from');
     expect(whole.output[0]!.status).toBe('incomplete');
 
     const events = await namedEvents(await post('/v1/responses', { ...body, stream: true }));
@@ -85,13 +85,20 @@ describe('POST /v1/responses on the scripted backend', () => {
 
   it('refuses what it does not honour with 422 in OpenAI\'s error shape, saying what to do', async () => {
     await expectError(await post('/v1/responses', { input: 'hi', previous_response_id: 'resp_1' }), 422, /`previous_response_id` is not supported: Brook stores no responses/);
-    await expectError(await post('/v1/responses', { input: 'hi', tools: [{ type: 'function', name: 'f', parameters: {} }] }), 422, /`tools` is not supported yet/);
+    const weather = { type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+    await expectError(await post('/v1/responses', { input: 'hi', tools: [{ type: 'web_search' }] }), 422, /built-in tool "web_search", which Brook does not run/);
     await expectError(
-      await post('/v1/responses', { input: 'hi', text: { format: { type: 'json_schema', name: 'x', schema: { type: 'object' } } } }),
+      await post('/v1/responses', { input: 'hi', tools: [weather], tool_choice: { type: 'function', name: 'get_time' } }),
       422,
-      /`text.format` "json_schema" \(structured output\) is not supported yet/,
+      /`tool_choice` names the function "get_time", which is not among `tools` \("get_weather"\)/,
     );
-    await expectError(await post('/v1/responses', { input: [{ type: 'function_call_output', call_id: 'c', output: '1' }] }), 422, /function_call_output item, which is not supported yet/);
+    await expectError(await post('/v1/responses', { input: 'hi', tools: [{ ...weather, parameters: { type: 'nonsense' } }] }), 422, /`tools\.0\.parameters` is not a valid JSON Schema/);
+    await expectError(
+      await post('/v1/responses', { input: 'hi', tools: [weather], text: { format: { type: 'json_schema', name: 'x', schema: { type: 'object' } } } }),
+      422,
+      /`text.format` cannot be combined with tools/,
+    );
+    await expectError(await post('/v1/responses', { input: 'hi', text: { format: { type: 'json_schema', name: 'x', schema: { type: 'object', not: {} } } } }), 422, /not/);
     await expectError(await post('/v1/responses', { input: [{ type: 'item_reference', id: 'msg_1' }] }), 422, /item_reference, which is not supported/);
     await expectError(await post('/v1/responses', { input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'x' }] }] }), 422, /"input_image" part: Brook's model reads text only/);
     await expectError(await post('/v1/responses', { input: 'hi', reasoning: { effort: 'high' } }), 422, /`reasoning` is not supported/);

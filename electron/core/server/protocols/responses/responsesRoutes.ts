@@ -46,7 +46,7 @@ export async function responsesRoutes(scope: FastifyInstance, { context, bodyLim
       const generation = responsesGeneration(body);
       return serveGeneration(context, reply, generation, ({ id }) => {
         const shell = responseShell(id, context.backend.info().id, body);
-        return body.stream ? new ResponsesStreamEncoder(shell) : new ResponsesResponseEncoder(shell);
+        return body.stream ? new ResponsesStreamEncoder(shell, generation.constraint?.type === 'tools') : new ResponsesResponseEncoder(shell);
       });
     },
   );
