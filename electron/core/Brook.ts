@@ -12,6 +12,7 @@ import { RemoteBackend } from './backends/remote/RemoteBackend.js';
 import { ScriptedBackend } from './backends/scripted/ScriptedBackend.js';
 import { appRoutes } from './server/appRoutes.js';
 import { startServer, type BrookServer, type ServerOptions } from './server/createServer.js';
+import { alsoOnOllamaPort } from './server/protocols/ollama/ollamaPort.js';
 import { RequestRegistry } from './server/RequestRegistry.js';
 import { isLoopbackHostname } from './server/requestGuards.js';
 import { uiRoutes } from './server/uiRoutes.js';
@@ -128,7 +129,7 @@ export class Brook {
   }
 
   /** A server with these settings: the API routes, and in browser mode the window and its app routes. */
-  private listen(port: number, apiKey: string | null): Promise<BrookServer> {
+  private async listen(port: number, apiKey: string | null): Promise<BrookServer> {
     const plugins = [...(this.options.plugins ?? [])];
     if (this.options.browserUi) {
       plugins.push(
@@ -144,7 +145,7 @@ export class Brook {
         uiRoutes({ rendererDir: this.options.browserUi.rendererDir }),
       );
     }
-    return startServer(this.backend, {
+    const options: ServerOptions = {
       hostname: this.config.hostname,
       port,
       apiKey,
@@ -153,7 +154,12 @@ export class Brook {
       version: VERSION,
       plugins,
       requests: this.requests,
-    });
+    };
+    const server = await startServer(this.backend, options);
+    // --ollama-port: the API routes on Ollama's port too, for tools left at Ollama's defaults.
+    const ollamaPort = this.config.ollamaPort;
+    if (ollamaPort === null) return server;
+    return alsoOnOllamaPort(server, (other) => startServer(this.backend, { ...options, port: other, plugins: [] }), ollamaPort, (message) => console.log(message));
   }
 
   /** The endpoint as the Endpoint panel shows it. */

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { bundledModelPath } from './bundledModel.js';
 import { REMOTE_PROTOCOLS, type RemoteProtocol } from './wire/remote.js';
 import { DEFAULT_PORT } from './server/createServer.js';
+import { OLLAMA_DEFAULT_PORT } from './server/protocols/ollama/ollamaPort.js';
 
 export interface BrookConfig {
   modelPath: string;
@@ -21,6 +22,8 @@ export interface BrookConfig {
   remote: RemoteConfig | null;
   /** A JSON script for the scripted test backend (--scripted), instead of a model. */
   scriptedPath: string | null;
+  /** Also listen on this port (--ollama-port; Ollama's own is 11434), for tools left at Ollama's defaults. */
+  ollamaPort: number | null;
 }
 
 export interface RemoteConfig {
@@ -51,6 +54,7 @@ export const USAGE = `Usage: npm run serve -- [options]
   --remote-protocol auto|tgi|openai  what the --remote server speaks (default auto: ask it)
   --remote-api-key KEY           key sent to the --remote server (or set BROOK_REMOTE_API_KEY)
   --scripted PATH                a JSON script of tokens to emit instead of a model (for tests)
+  --ollama-port N                also listen on port N (Ollama's is ${OLLAMA_DEFAULT_PORT}), for tools left at Ollama's defaults; off by default
   --help                         this text`;
 
 export class ConfigError extends Error {}
@@ -72,6 +76,7 @@ export const CONFIG_OPTIONS = {
   'remote-protocol': { type: 'string' },
   'remote-api-key': { type: 'string' },
   scripted: { type: 'string' },
+  'ollama-port': { type: 'string' },
   help: { type: 'boolean' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
@@ -107,6 +112,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     dataDir: values['data-dir'] ?? '.brook-data',
     remote,
     scriptedPath,
+    ollamaPort: values['ollama-port'] === undefined ? null : integer('--ollama-port', values['ollama-port'], OLLAMA_DEFAULT_PORT, 1, 65_535),
   };
 }
 

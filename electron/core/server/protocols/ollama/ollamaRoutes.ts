@@ -23,6 +23,7 @@ import {
 } from '../../../wire/ollama.js';
 import { serveGeneration } from '../../serveGeneration.js';
 import type { ServerContext } from '../../ServerContext.js';
+import { readAnyBodyAsJson } from './ollamaBodies.js';
 import { ollamaEmbed, ollamaEmbedding } from './ollamaEmbeddings.js';
 import { registerOllamaErrorHandling } from './ollamaErrors.js';
 import { modelSummary, runningModel, showModel } from './ollamaModel.js';
@@ -58,6 +59,7 @@ export interface OllamaRoutesOptions {
 /** The /api routes; register with `{ prefix: '/api' }`. Their errors use Ollama's shape. */
 export async function ollamaRoutes(scope: FastifyInstance, { context, bodyLimit }: OllamaRoutesOptions): Promise<void> {
   registerOllamaErrorHandling(scope, bodyLimit);
+  readAnyBodyAsJson(scope);
   const tags = ['Ollama'];
 
   /** Serves one generation, streamed unless `stream: false`; a request with nothing to generate only "loads". */

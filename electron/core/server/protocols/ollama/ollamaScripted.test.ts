@@ -178,6 +178,17 @@ describe('Ollama errors', () => {
     expect((await chat({ stream: false, options: { min_p: 0, mirostat: 0, num_ctx: 2048, seed: -1 } })).status).toBe(200);
   });
 
+  it("reads the body as JSON whatever its Content-Type, as Ollama does (its docs use curl -d, a form type)", async () => {
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+      const response = await fetch(`${server.url}/api/generate`, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ model: 'm', prompt: 'hello', stream: false }) });
+      expect(await response.json()).toMatchObject({ response: 'Hello there, friend.', done: true });
+    }
+    const latin1 = await fetch(`${server.url}/api/generate`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: new Uint8Array([0x7b, 0xff, 0x7d]) });
+    expect(latin1.status).toBe(400);
+    // Elsewhere Brook still wants JSON declared as JSON.
+    expect((await fetch(`${server.url}/generate`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"inputs": "hi"}' })).status).toBe(415);
+  });
+
   it('answers unknown routes with 404, bad JSON with 400 and overload with 429, all in the same shape', async () => {
     await expectError(await post('/api/pull', { model: 'llama3' }), 404, /does not pull/);
     const bad = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model": ' });
