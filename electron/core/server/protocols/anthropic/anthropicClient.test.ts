@@ -143,4 +143,20 @@ print(json.dumps({
     if (answer.stop_reason === 'end_turn') expect(answer.text.length).toBeGreaterThan(0);
     expect(answer.types.every((type) => type === 'text' || type === 'tool_use')).toBe(true);
   });
+
+  it('answers in JSON that satisfies output_config.format\'s schema', async () => {
+    const result = await python<{ text: string; stop_reason: string }>(
+      `
+schema = {"type": "object", "properties": {"city": {"type": "string"}, "country": {"type": "string"}}, "required": ["city", "country"], "additionalProperties": False}
+m = client.messages.create(model="x", max_tokens=60, messages=[{"role": "user", "content": "Name a city and its country."}],
+                           output_config={"format": {"type": "json_schema", "schema": schema}}, extra_body={"temperature": 0})
+print(json.dumps({"text": m.content[0].text, "stop_reason": m.stop_reason}))
+`,
+      server.url,
+    );
+    expect(result.stop_reason).toBe('end_turn');
+    const parsed = JSON.parse(result.text) as { city: unknown; country: unknown };
+    expect(typeof parsed.city).toBe('string');
+    expect(typeof parsed.country).toBe('string');
+  });
 });

@@ -4,9 +4,10 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateText, streamText } from 'ai';
+import { generateText, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
 
 const probe = spawnSync('python3', ['-c', 'import openai'], { encoding: 'utf8' });
@@ -130,6 +131,30 @@ describe("the AI SDK's default openai(...) provider (Responses API)", () => {
     expect(pieces.join('')).toBe(generated.text);
     expect(await streamed.finishReason).toBe(generated.finishReason);
     expect((await streamed.usage).outputTokens).toBe(generated.usage.outputTokens);
+  });
+
+  it('calls a tool with generateText and streamText, its input validated by the SDK against the zod schema', async () => {
+    const provider = createOpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-needed' });
+    const options = {
+      model: provider('gpt-4.1'),
+      prompt: 'What is the weather in Paris?',
+      tools: { get_weather: tool({ description: 'The current weather in a city', inputSchema: z.object({ city: z.string() }) }) },
+      toolChoice: 'required' as const,
+      providerOptions: { openai: { parallelToolCalls: false } },
+      temperature: 0,
+      maxOutputTokens: 60,
+      maxRetries: 0,
+    };
+    const generated = await generateText(options);
+    expect(generated.finishReason).toBe('tool-calls');
+    expect(generated.toolCalls).toHaveLength(1);
+    expect(generated.toolCalls[0]!.toolName).toBe('get_weather');
+    expect(typeof (generated.toolCalls[0]!.input as { city: unknown }).city).toBe('string');
+
+    const streamed = streamText(options);
+    expect(await streamed.finishReason).toBe('tool-calls');
+    const calls = await streamed.toolCalls;
+    expect(calls.map((call) => [call.toolName, call.input])).toEqual(generated.toolCalls.map((call) => [call.toolName, call.input]));
   });
 });
 
