@@ -25,7 +25,8 @@ import {
   type MessageToken,
   type ReplyStats,
 } from '../wire/chats.js';
-import type { ChatMessage, EndEvent } from '../wire/generation.js';
+import type { ChatMessage, EndEvent, OutputConstraint } from '../wire/generation.js';
+import { enforceableSchema } from '../engine/enforceableSchema.js';
 import { parse } from '../wire/validator.js';
 import type { ChatStore } from './ChatStore.js';
 import { REPLY_UPDATE_INTERVAL_MS, ReplyBatcher } from './ReplyBatcher.js';
@@ -81,6 +82,7 @@ export class ChatService {
 
   async create(settings: Partial<ChatSettings> = {}): Promise<Conversation> {
     parse(UpdateSettings.properties.settings, settings);
+    replyConstraint(settings.replySchema);
     return this.store.create(settings);
   }
 
@@ -98,6 +100,7 @@ export class ChatService {
 
   async updateSettings(conversationId: string, settings: Partial<ChatSettings>): Promise<Conversation> {
     parse(UpdateSettings, { conversationId, settings });
+    replyConstraint(settings.replySchema);
     return this.store.updateSettings(conversationId, settings);
   }
 
@@ -337,7 +340,8 @@ export class ChatService {
     const { settings } = this.store.get(conversationId);
     const messages = this.promptMessages(settings, this.store.pathTo(conversationId, lastMessageId));
     const parameters = toGenerateParameters(settings, settings.max_new_tokens, topNTokens);
-    return this.backend.admit({ prompt: { messages, continueLast }, parameters, fitMaxNewTokens: true }, signal, 'window');
+    const constraint = replyConstraint(settings.replySchema);
+    return this.backend.admit({ prompt: { messages, continueLast }, parameters, fitMaxNewTokens: true, ...(constraint ? { constraint } : {}) }, signal, 'window');
   }
 
   /** The model's view of a chat: its system prompt, then the messages of `path`. */
@@ -389,4 +393,18 @@ function cleanTitle(text: string): string {
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/** The "Reply as JSON (schema)" setting as an output constraint; 422 in words for text that is not an enforceable schema. */
+function replyConstraint(replySchema: string | null | undefined): OutputConstraint | undefined {
+  if (replySchema == null || replySchema.trim() === '') return undefined;
+  let schema: unknown;
+  try {
+    schema = JSON.parse(replySchema);
+  } catch {
+    throw validationError('"Reply as JSON (schema)" must be a JSON Schema written as JSON, for example {"type": "object", "properties": {"answer": {"type": "string"}}}');
+  }
+  if (typeof schema === 'object' && schema !== null && Object.keys(schema).length === 0) return { type: 'json', schema: null };
+  enforceableSchema(schema, 'The "Reply as JSON" schema');
+  return { type: 'json', schema: schema as Record<string, unknown> };
 }

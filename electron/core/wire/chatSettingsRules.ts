@@ -21,4 +21,5 @@ export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
   top_k: 40,
   max_new_tokens: 512,
   seed: null,
+  replySchema: null,
 };

@@ -19,6 +19,11 @@ export const ChatSettings = Type.Object({
   max_new_tokens: Type.Integer({ minimum: limits.max_new_tokens.min, maximum: limits.max_new_tokens.max }),
   /** null: a new random seed for every reply. */
   seed: Type.Union([Type.Integer({ minimum: limits.seed.min, maximum: limits.seed.max }), Type.Null()]),
+  /**
+   * "Reply as JSON (schema)": the JSON Schema every reply follows, as the JSON text the user wrote; "{}" for
+   * any JSON object. Absent or null: free text. Enforced by grammar-constrained decoding.
+   */
+  replySchema: Type.Optional(Nullable(Type.String({ maxLength: SYSTEM_PROMPT_MAX_LENGTH }))),
 });
 export type ChatSettings = Static<typeof ChatSettings>;
 
