@@ -4,7 +4,8 @@
 // refuses, is in server/protocols/ollama/ollamaParameters.ts.
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
-import { MAX_STOP_SEQUENCES } from './tgi.js';
+import { ChatTokenLogprob } from './openai.js';
+import { MAX_STOP_SEQUENCES, MAX_TOP_N_TOKENS } from './tgi.js';
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -72,8 +73,15 @@ const GenerationFields = {
   format: Format,
   keep_alive: KeepAlive,
   think: Think,
-  logprobs: Nullable(Type.Boolean({ description: 'Not supported yet: only false is accepted.' })),
-  top_logprobs: Nullable(Type.Integer({ description: 'Not supported yet: only 0 is accepted.' })),
+  logprobs: Nullable(Type.Boolean({ description: 'Return the log probability of each generated token.' })),
+  top_logprobs: Nullable(
+    Type.Integer({
+      minimum: 0,
+      maximum: MAX_TOP_N_TOKENS,
+      errorMessage: `\`top_logprobs\` must be >= 0 and <= ${MAX_TOP_N_TOKENS}`,
+      description: 'This many most likely tokens at each position; needs logprobs: true.',
+    }),
+  ),
 };
 
 const Images = Nullable(Type.Array(Type.String(), { description: "Brook's model reads text only: must be empty." }));
@@ -194,10 +202,14 @@ export type OllamaDoneFields = { [K in Exclude<keyof typeof DoneFields, 'done_re
 
 const Head = { model: Type.String(), created_at: Type.String({ description: 'ISO 8601.' }), done: Type.Boolean() };
 
+/** With `logprobs: true`: one entry per token of this object's text (the same shape as OpenAI's chat logprobs). */
+const Logprobs = Type.Optional(Type.Array(ChatTokenLogprob));
+
 export const OllamaChatResponse = Type.Object(
   {
     ...Head,
     message: Type.Object({ role: Type.Literal('assistant'), content: Type.String(), tool_calls: Type.Optional(Type.Array(OllamaToolCall)) }),
+    logprobs: Logprobs,
     ...DoneFields,
   },
   { title: 'OllamaChatResponse', description: 'A whole reply, or one line of the stream (the last has done: true and the statistics).' },
@@ -205,7 +217,7 @@ export const OllamaChatResponse = Type.Object(
 export type OllamaChatResponse = Static<typeof OllamaChatResponse>;
 
 export const OllamaGenerateResponse = Type.Object(
-  { ...Head, response: Type.String(), ...DoneFields },
+  { ...Head, response: Type.String(), logprobs: Logprobs, ...DoneFields },
   { title: 'OllamaGenerateResponse', description: 'A whole reply, or one line of the stream (the last has done: true and the statistics).' },
 );
 export type OllamaGenerateResponse = Static<typeof OllamaGenerateResponse>;

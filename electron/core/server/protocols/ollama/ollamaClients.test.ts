@@ -62,6 +62,13 @@ describe('npm ollama client', () => {
     expect(whole.eval_count).toBeLessThanOrEqual(8);
     const templated = await ollama.generate({ model: 'brook', system: 'Answer briefly.', prompt: 'Hello', options, stream: false });
     expect(templated.done).toBe(true);
+    const scored = await ollama.generate({ model: 'brook', prompt: 'The capital of France is', raw: true, options, logprobs: true, top_logprobs: 2, stream: false });
+    expect(scored.response).toBe(whole.response);
+    expect(scored.logprobs!.map((entry) => entry.token).join('')).toBe(scored.response);
+    for (const entry of scored.logprobs!) {
+      expect(entry.logprob).toBeLessThanOrEqual(0);
+      expect(entry.top_logprobs).toHaveLength(2);
+    }
   }, 120_000);
 
   it('lists, shows, reports the running model and the version', async () => {

@@ -21,7 +21,9 @@
 //                                        calls carry no ids
 //
 // /api/generate applies the model's chat template to `system` + `prompt` (Ollama's default) unless `raw`.
-// Fields Brook cannot honour (images, suffix, template, context, think, logprobs) get a 400 that says so,
+//   logprobs, top_logprobs              → top_n_tokens (top_logprobs needs logprobs: true)
+//
+// Fields Brook cannot honour (images, suffix, template, context, think) get a 400 that says so,
 // never a 200 that quietly ignores them.
 import type { ModelInfo } from '../../../wire/bridge.js';
 import type { ChatMessage, GenerationRequest, JsonSchema, OutputConstraint, Prompt, ToolCall, ToolDefinition } from '../../../wire/generation.js';
@@ -104,7 +106,7 @@ export function chatGeneration(body: OllamaChatRequest, info: ModelInfo): Genera
   const constraint: OutputConstraint | undefined = tools.length > 0 ? { type: 'tools', choice: 'auto', parallel: true } : formatConstraint(body.format);
   return {
     prompt: { messages: chatMessages(messages) },
-    parameters: ollamaParameters(body.options, info),
+    parameters: parameters(body, info),
     fitMaxNewTokens: true,
     ...(tools.length > 0 ? { tools } : {}),
     ...(constraint ? { constraint } : {}),
@@ -124,13 +126,17 @@ export function generateGeneration(body: OllamaGenerateRequest, info: ModelInfo)
     ? { text: prompt }
     : { messages: [...(body.system ? [{ role: 'system' as const, content: body.system }] : []), { role: 'user', content: prompt }] };
   const constraint = formatConstraint(body.format);
-  return { prompt: templated, parameters: ollamaParameters(body.options, info), fitMaxNewTokens: true, ...(constraint ? { constraint } : {}) };
+  return { prompt: templated, parameters: parameters(body, info), fitMaxNewTokens: true, ...(constraint ? { constraint } : {}) };
 }
 
 function assertGenerationFields(body: OllamaChatRequest | OllamaGenerateRequest): void {
   if (body.think != null && body.think !== false) throw badRequest("`think` is not supported: Brook's model does not think. Leave it out or send false.");
-  if (body.logprobs) throw badRequest('`logprobs` is not supported by Brook yet. Leave it out.');
-  if (body.top_logprobs) throw badRequest('`top_logprobs` is not supported by Brook yet. Leave it out.');
+  if (body.top_logprobs && !body.logprobs) throw badRequest('`top_logprobs` needs `logprobs: true`.');
+}
+
+/** The request's parameters, with the log-probability alternatives it asks for. */
+function parameters(body: OllamaChatRequest | OllamaGenerateRequest, info: ModelInfo): GenerateParameters {
+  return { ...ollamaParameters(body.options, info), top_n_tokens: body.logprobs ? (body.top_logprobs ?? 0) : 0 };
 }
 
 /** `format`: "json" is any JSON object, an object is a JSON schema; '' (what some clients send) is none. */

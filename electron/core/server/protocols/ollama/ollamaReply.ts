@@ -3,23 +3,27 @@
 // is the same. Also: the text a token adds to the reply, the same for the stream and the whole response.
 import type { TokenEvent, ToolCall } from '../../../wire/generation.js';
 import type { OllamaChatResponse, OllamaDoneFields, OllamaGenerateResponse, OllamaToolCall } from '../../../wire/ollama.js';
+import type { ChatTokenLogprob } from '../../../wire/openai.js';
 import { visibleText } from '../openai/openAIShapes.js';
 import { createdAt } from './ollamaStatistics.js';
 
 export type OllamaRoute = 'chat' | 'generate';
 
-export function ollamaReply(
-  route: OllamaRoute,
-  model: string,
-  text: string,
-  done: boolean,
-  statistics: OllamaDoneFields = {},
-  toolCalls: readonly ToolCall[] = [],
-): OllamaChatResponse | OllamaGenerateResponse {
+export interface ReplyParts {
+  text: string;
+  done: boolean;
+  statistics?: OllamaDoneFields;
+  toolCalls?: readonly ToolCall[];
+  /** With `logprobs: true`: the tokens of `text`. */
+  logprobs?: ChatTokenLogprob[];
+}
+
+export function ollamaReply(route: OllamaRoute, model: string, { text, done, statistics = {}, toolCalls = [], logprobs }: ReplyParts): OllamaChatResponse | OllamaGenerateResponse {
   const head = { model, created_at: createdAt() };
-  if (route === 'generate') return { ...head, response: text, done, ...statistics };
+  const extra = logprobs ? { logprobs } : {};
+  if (route === 'generate') return { ...head, response: text, done, ...extra, ...statistics };
   const message = { role: 'assistant' as const, content: text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls.map(ollamaToolCall) } : {}) };
-  return { ...head, message, done, ...statistics };
+  return { ...head, message, done, ...extra, ...statistics };
 }
 
 /**

@@ -63,12 +63,22 @@ export async function ollamaRoutes(scope: FastifyInstance, { context, bodyLimit 
   const tags = ['Ollama'];
 
   /** Serves one generation, streamed unless `stream: false`; a request with nothing to generate only "loads". */
-  const generate = (route: OllamaRoute, model: string, stream: boolean, generation: GenerationRequest | null, receivedAt: number, reply: Parameters<typeof serveGeneration>[1]) => {
-    if (!generation) return Promise.resolve(ollamaReply(route, model, '', true, { done_reason: 'load' }));
-    const stops = generation.parameters.stop ?? [];
-    const withTools = generation.constraint?.type === 'tools';
+  const generate = (
+    route: OllamaRoute,
+    body: OllamaChatRequest | OllamaGenerateRequest,
+    generation: GenerationRequest | null,
+    receivedAt: number,
+    reply: Parameters<typeof serveGeneration>[1],
+  ) => {
+    const model = body.model;
+    if (!generation) return Promise.resolve(ollamaReply(route, model, { text: '', done: true, statistics: { done_reason: 'load' } }));
+    const options = {
+      stops: generation.parameters.stop ?? [],
+      withTools: generation.constraint?.type === 'tools',
+      withLogprobs: body.logprobs === true,
+    };
     return serveGeneration(context, reply, generation, () =>
-      stream ? new OllamaStreamEncoder(route, model, stops, receivedAt, withTools) : new OllamaResponseEncoder(route, model, stops, withTools),
+      body.stream !== false ? new OllamaStreamEncoder(route, model, options, receivedAt) : new OllamaResponseEncoder(route, model, options),
     );
   };
 
@@ -91,7 +101,7 @@ export async function ollamaRoutes(scope: FastifyInstance, { context, bodyLimit 
     (request, reply) => {
       const receivedAt = performance.now();
       const body = request.body as OllamaChatRequest;
-      return generate('chat', body.model, body.stream !== false, chatGeneration(body, context.backend.info()), receivedAt, reply);
+      return generate('chat', body, chatGeneration(body, context.backend.info()), receivedAt, reply);
     },
   );
 
@@ -114,7 +124,7 @@ export async function ollamaRoutes(scope: FastifyInstance, { context, bodyLimit 
     (request, reply) => {
       const receivedAt = performance.now();
       const body = request.body as OllamaGenerateRequest;
-      return generate('generate', body.model, body.stream !== false, generateGeneration(body, context.backend.info()), receivedAt, reply);
+      return generate('generate', body, generateGeneration(body, context.backend.info()), receivedAt, reply);
     },
   );
 

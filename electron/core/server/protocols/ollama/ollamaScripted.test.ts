@@ -170,6 +170,8 @@ describe('Ollama errors', () => {
     await expectError(await chat({ format: 'json', tools }), 400, /`format` and `tools` cannot be used together/);
     await expectError(await post('/api/chat', { model: 'm', messages: [{ role: 'user', content: 'hi' }, { role: 'tool', content: '{}' }] }), 400, /messages\[1\]` is a tool result, but no earlier/);
     await expectError(await chat({ think: true }), 400, /does not think/);
+    await expectError(await chat({ top_logprobs: 2 }), 400, /`top_logprobs` needs `logprobs: true`/);
+    await expectError(await chat({ logprobs: true, top_logprobs: 9 }), 400, /`top_logprobs` must be >= 0 and <= 5/);
     await expectError(await post('/api/chat', { model: 'm', messages: [{ role: 'user', content: 'hi', images: ['iVBOR'] }] }), 400, /reads text only/);
     await expectError(await post('/api/generate', { model: 'm', prompt: 'x', suffix: 'y' }), 400, /suffix/);
     await expectError(await post('/api/embed', { model: 'm', input: 'x', dimensions: 3 }), 400, /`dimensions` must be 8/);
