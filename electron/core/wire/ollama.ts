@@ -51,7 +51,7 @@ export const OllamaOptions = Type.Object(
     num_ctx: Nullable(
       Type.Integer({ minimum: 1, errorMessage: '`options.num_ctx` must be a positive number of tokens', description: "Up to Brook's context size per request (GET /api/ps); larger is refused." }),
     ),
-    repeat_penalty: Nullable(Type.Number({ exclusiveMinimum: 0, errorMessage: '`options.repeat_penalty` must be > 0', description: 'Over the last 256 tokens; 1 (the default here) turns it off.' })),
+    repeat_penalty: Nullable(Type.Number({ exclusiveMinimum: 0, errorMessage: '`options.repeat_penalty` must be > 0', description: 'Over a fixed window of recent tokens; 1 (the default here) turns it off.' })),
     frequency_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2, errorMessage: '`options.frequency_penalty` must be >= -2 and <= 2' })),
   },
   { title: 'OllamaOptions', additionalProperties: true, description: 'Other options are refused with 400 unless set to the value that changes nothing.' },

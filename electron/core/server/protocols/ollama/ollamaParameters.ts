@@ -27,14 +27,15 @@
 // never a 200 that quietly ignores them.
 import type { ModelInfo } from '../../../wire/bridge.js';
 import type { ChatMessage, GenerationRequest, JsonSchema, OutputConstraint, Prompt, ToolCall, ToolDefinition } from '../../../wire/generation.js';
-import type { OllamaChatRequest, OllamaGenerateRequest, OllamaMessage, OllamaOptions, OllamaTool } from '../../../wire/ollama.js';
+import { OllamaOptions, type OllamaChatRequest, type OllamaGenerateRequest, type OllamaMessage, type OllamaTool } from '../../../wire/ollama.js';
 import type { GenerateParameters } from '../../../wire/tgi.js';
 import { badRequest } from './ollamaErrors.js';
 
 /** What Ollama uses when a request leaves these out (its Modelfile defaults); /api/show lists them. */
 export const OLLAMA_DEFAULTS = { temperature: 0.8, top_k: 40, top_p: 0.9 } as const;
 
-const HONOURED = ['temperature', 'top_p', 'top_k', 'typical_p', 'seed', 'num_predict', 'stop', 'num_ctx', 'repeat_penalty', 'frequency_penalty'];
+/** The options the schema lists are the ones Brook honours. */
+const HONOURED = Object.keys(OllamaOptions.properties);
 
 /** Options Ollama defines that Brook does not implement, with the value that leaves generation unchanged. */
 const NEUTRAL_OPTIONS: Record<string, unknown> = {
@@ -47,7 +48,7 @@ const NEUTRAL_OPTIONS: Record<string, unknown> = {
 };
 
 /** Options that choose how Ollama loads a model; Brook's are set when it starts. */
-const LOAD_OPTIONS = ['numa', 'num_batch', 'num_gpu', 'main_gpu', 'low_vram', 'vocab_only', 'use_mmap', 'use_mlock', 'num_thread', 'f16_kv', 'logits_all', 'embedding_only', 'num_keep', 'repeat_last_n'];
+const LOAD_OPTIONS = ['numa', 'num_batch', 'num_gpu', 'main_gpu', 'low_vram', 'vocab_only', 'use_mmap', 'use_mlock', 'num_thread', 'f16_kv', 'logits_all', 'embedding_only', 'num_keep'];
 
 export function ollamaParameters(options: OllamaOptions | null | undefined, info: ModelInfo): GenerateParameters {
   const o = options ?? {};
@@ -86,6 +87,9 @@ function assertHonoured(options: Record<string, unknown>): void {
     if (name in NEUTRAL_OPTIONS) {
       if (value === NEUTRAL_OPTIONS[name]) continue;
       throw badRequest(`\`options.${name}\` is not supported by Brook: leave it out or set it to ${JSON.stringify(NEUTRAL_OPTIONS[name])}.`);
+    }
+    if (name === 'repeat_last_n') {
+      throw badRequest('`options.repeat_last_n` is not supported by Brook: its repetition penalty looks at a fixed window of recent tokens. Leave it out.');
     }
     if (LOAD_OPTIONS.includes(name)) {
       throw badRequest(`\`options.${name}\` is not supported by Brook: how the model is loaded and run is set when Brook starts. Leave it out.`);
