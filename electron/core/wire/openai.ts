@@ -33,8 +33,9 @@ const SamplingFields = {
   stop: Stop,
   frequency_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2, errorMessage: '`frequency_penalty` must be >= -2.0 and <= 2.0' })),
   presence_penalty: Nullable(
-    Type.Number({ minimum: -2, maximum: 2, errorMessage: '`presence_penalty` must be >= -2.0 and <= 2.0', description: 'Accepted for compatibility; ignored.' }),
+    Type.Number({ minimum: -2, maximum: 2, errorMessage: '`presence_penalty` must be >= -2.0 and <= 2.0', description: 'Only 0 (off) is accepted: Brook applies frequency_penalty and repetition_penalty instead (422 otherwise).' }),
   ),
+  logit_bias: Nullable(Type.Record(Type.String(), Type.Number(), { description: 'Only empty is accepted: Brook does not bias tokens (422 otherwise); constrain the output with response_format instead.' })),
   n: Nullable(Type.Integer({ minimum: 1, maximum: 1, errorMessage: '`n` must be 1: Brook generates one choice per request' })),
   stream: Nullable(Type.Boolean({ default: false })),
   stream_options: Nullable(
@@ -160,6 +161,17 @@ export const ChatCompletionRequest = Type.Object(
     tool_choice: Nullable(ToolChoice),
     parallel_tool_calls: Nullable(Type.Boolean({ description: 'false: at most one call per reply. Default true: one to four.' })),
     response_format: Nullable(ResponseFormat),
+    // Fields OpenAI defines that Brook cannot honour: refused with 422 saying what to do instead (openAIRefusals.ts).
+    functions: Nullable(Type.Array(Type.Unknown(), { description: 'Deprecated by OpenAI: refused (422); use `tools`.' })),
+    function_call: Nullable(Type.Unknown({ description: 'Deprecated by OpenAI: refused (422); use `tool_choice`.' })),
+    modalities: Nullable(Type.Array(Type.String(), { description: 'Only ["text"] is accepted (422 otherwise).' })),
+    audio: Nullable(Type.Unknown({ description: 'Refused (422): Brook\'s model reads and writes text only.' })),
+    prediction: Nullable(Type.Unknown({ description: 'Refused (422): Brook does not use predicted outputs.' })),
+    reasoning_effort: Nullable(Type.String({ description: 'Refused (422): the model does not reason in a separate phase.' })),
+    web_search_options: Nullable(Type.Unknown({ description: 'Refused (422): Brook does not search the web.' })),
+    store: Nullable(Type.Boolean({ description: 'Only false is accepted: Brook does not store completions (422 otherwise).' })),
+    metadata: Nullable(Type.Record(Type.String(), Type.String(), { description: 'Accepted; ignored (it only labels stored completions, and Brook stores none).' })),
+    service_tier: Nullable(Type.String({ description: 'Accepted; Brook has one tier and reports none.' })),
   },
   { title: 'ChatCompletionRequest' },
 );
@@ -190,8 +202,8 @@ export const CompletionRequest = Type.Object(
     top_n_tokens: Nullable(
       Type.Integer({ minimum: 0, maximum: MAX_TOP_N_TOKENS, errorMessage: `\`top_n_tokens\` must be >= 0 and <= ${MAX_TOP_N_TOKENS}`, description: 'TGI extension; logprobs wins.' }),
     ),
-    watermark: Nullable(Type.Boolean({ description: 'TGI extension; ignored.' })),
-    decoder_input_details: Nullable(Type.Boolean({ description: 'TGI extension; ignored.' })),
+    watermark: Nullable(Type.Boolean({ description: 'TGI extension; only false is accepted (422 otherwise).' })),
+    decoder_input_details: Nullable(Type.Boolean({ description: 'TGI extension; only false is accepted (422 otherwise).' })),
   },
   { title: 'CompletionRequest' },
 );

@@ -35,7 +35,7 @@ export const GenerateParameters = Type.Object(
     best_of: Nullable(
       Type.Integer({ minimum: 1, maximum: MAX_BEST_OF, errorMessage: `\`best_of\` must be 1: Brook generates one sequence per request` }),
     ),
-    decoder_input_details: Type.Optional(Type.Boolean({ default: false, description: 'Accepted for compatibility; prefill details are not returned.' })),
+    decoder_input_details: Type.Optional(Type.Boolean({ default: false, description: 'Only false is accepted: Brook returns no prefill details (422 otherwise).' })),
     details: Type.Optional(Type.Boolean({ default: false, description: 'Return generation details (finish reason, token counts, seed).' })),
     do_sample: Type.Optional(Type.Boolean({ default: false, description: 'Sample instead of greedy decoding. Setting temperature, top_k, top_p or typical_p also samples, as in TGI.' })),
     frequency_penalty: Nullable(
@@ -68,7 +68,7 @@ export const GenerateParameters = Type.Object(
     typical_p: Nullable(
       Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, errorMessage: '`typical_p` must be > 0.0 and < 1.0' }),
     ),
-    watermark: Type.Optional(Type.Boolean({ default: false, description: 'Accepted for compatibility; ignored.' })),
+    watermark: Type.Optional(Type.Boolean({ default: false, description: 'Only false is accepted: Brook does not watermark (422 otherwise).' })),
   },
   { title: 'GenerateParameters' },
 );

@@ -9,7 +9,8 @@
 //                                         unset: what fits in the context, at most 1024
 //   stop: string | string[]             → stop: string[] (the engine stops on it; the route cuts it off)
 //   frequency_penalty                   → frequency_penalty (0 = off); repetition_penalty passes through
-//   presence_penalty, user, model       → accepted, ignored
+//   user, model, metadata, service_tier  → accepted, ignored (labels; Brook serves one model, stores nothing)
+//   presence_penalty ≠ 0, logit_bias, … → 422 saying what Brook does instead (openAIRefusals.ts)
 //   tools, tool_choice, response_format → tools and an output constraint (chatConstraint.ts)
 //   chat: logprobs + top_logprobs       → top_n_tokens = top_logprobs
 //   completions: logprobs N             → top_n_tokens = N (TGI's top_n_tokens when logprobs is unset)

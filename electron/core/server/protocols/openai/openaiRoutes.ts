@@ -26,6 +26,7 @@ import { CompletionResponseEncoder } from './CompletionResponseEncoder.js';
 import { CompletionStreamEncoder } from './CompletionStreamEncoder.js';
 import { chatMessages, chatParameters, completionParameters, completionPrompt, stopSequences } from './openAIParameters.js';
 import { registerOpenAIErrorHandling } from './openAIErrors.js';
+import { refuseUnsupported } from './openAIRefusals.js';
 import { responseHead, unixSeconds } from './openAIShapes.js';
 import { serveEmbeddings } from './serveEmbeddings.js';
 
@@ -59,6 +60,7 @@ export async function openaiRoutes(scope: FastifyInstance, { context, bodyLimit 
     },
     (request, reply) => {
       const body = request.body as ChatCompletionRequest;
+      refuseUnsupported(body);
       const parameters = chatParameters(body);
       const stops = stopSequences(body.stop);
       const logprobs = body.logprobs === true;
@@ -92,6 +94,7 @@ export async function openaiRoutes(scope: FastifyInstance, { context, bodyLimit 
     },
     (request, reply) => {
       const body = request.body as CompletionRequest;
+      refuseUnsupported(body);
       const parameters = completionParameters(body);
       const prompt = completionPrompt(body.prompt);
       const stops = stopSequences(body.stop);

@@ -1,6 +1,7 @@
 // TGI's routes: the same paths, bodies, frames and errors as text-generation-inference, so its clients
 // (huggingface_hub, text_generation, @huggingface/inference) work unchanged.
 import { grammarConstraint } from './grammarConstraint.js';
+import { refuseUnsupported } from '../openai/openAIRefusals.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { maxInputTokens } from '../../../backends/Backend.js';
 import {
@@ -98,6 +99,7 @@ export function tgiRoutes(app: FastifyInstance, context: ServerContext): void {
 
 function generate(context: ServerContext, reply: FastifyReply, body: GenerateRequest, options: { stream: boolean; asArray?: boolean }): Promise<void> {
   const parameters = body.parameters ?? {};
+  refuseUnsupported(parameters);
   const constraint = grammarConstraint(parameters.grammar);
   return serveGeneration(context, reply, { prompt: { text: body.inputs }, parameters, ...(constraint ? { constraint } : {}) }, () =>
     options.stream
