@@ -201,3 +201,51 @@ test('screen readers hear the reply a finished sentence at a time, then that it 
   for (const text of spoken.slice(0, -1)) expect(text.trim()).toMatch(/[.!?…]$/);
   expect(spoken.length).toBeLessThan(scripted('[story]').split(/\s+/).length / 3);
 });
+
+test('the context meter counts the next prompt and warns before a message that cannot fit', async ({ page, request }) => {
+  const id = await createConversation(request, { max_new_tokens: 100 });
+  await openConversation(page, id);
+  const meter = page.getByTestId('context-meter');
+  await expect(meter).toContainText('tokens');
+  const used = async () => Number((await meter.getByRole('meter').getAttribute('aria-valuenow')) ?? 'NaN');
+  const empty = await used();
+  await page.getByTestId('composer').fill('A few more words to count.');
+  await expect.poll(used).toBeGreaterThan(empty);
+  // Far more than the context holds: said before sending, and Enter does not send it.
+  await page.getByTestId('composer').fill('word '.repeat(20_000));
+  await expect(page.getByTestId('context-warning')).toContainText('does not fit');
+  await expect(page.getByTestId('send')).toBeDisabled();
+  await page.getByTestId('composer').press('Enter');
+  await expect(userMessages(page)).toHaveCount(0);
+  await page.getByTestId('composer').fill('[short] Hi');
+  await expect(page.getByTestId('context-warning')).toBeHidden();
+});
+
+test('Continue after Stop goes on in the same reply', async ({ page, request }) => {
+  const id = await createConversation(request, { max_new_tokens: 4000 });
+  await openConversation(page, id);
+  await send(page, '[long] Count for me.');
+  const reply = assistantMessages(page).last();
+  await expect.poll(async () => (await replyText(reply)).length, { timeout: REPLY_TIMEOUT }).toBeGreaterThan(20);
+  await page.getByTestId('stop').click();
+  await expect(reply).toHaveAttribute('data-status', 'stopped');
+  const partial = await replyText(reply);
+  await reply.getByTestId('continue').click();
+  await expect(reply).toHaveAttribute('data-status', 'streaming');
+  await expect.poll(async () => (await replyText(reply)).length, { timeout: REPLY_TIMEOUT }).toBeGreaterThan(partial.length + 10);
+  expect((await replyText(reply)).startsWith(partial.slice(0, 20))).toBe(true);
+  await page.getByTestId('stop').click();
+  await expect(assistantMessages(page)).toHaveCount(1);
+});
+
+test('after the first reply the model gives the chat a short title, shown in the header and the list', async ({ page, request }) => {
+  const id = await createConversation(request, { max_new_tokens: 100 });
+  await openConversation(page, id);
+  await send(page, '[short] Hi');
+  await waitForReply(page);
+  // Not the first words of the question any more (what the chat was named at first).
+  await expect.poll(async () => (await getConversation(request, id)).title, { timeout: 30_000 }).not.toMatch(/^(New chat|\[short\] Hi)$/);
+  const title = (await getConversation(request, id)).title;
+  await expect(page.getByTestId('chat-title')).toHaveText(title);
+  await expect(page.locator(`[data-testid=conversation][data-conversation-id="${id}"]`)).toContainText(title);
+});

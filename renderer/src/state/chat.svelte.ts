@@ -5,7 +5,6 @@ import { download } from '../lib/download';
 import { activePath, childrenByParent, withMessages } from '../lib/tree';
 import type { ConversationsState } from './conversations.svelte';
 import { LiveReplies } from './live.svelte';
-import { pendingMethod } from './pendingBridge';
 import type { PrefsState } from './prefs.svelte';
 import type { PresetsState } from './presets.svelte';
 
@@ -51,8 +50,8 @@ export class ChatState {
   readonly busy = $derived(this.generating || this.submitting);
 
   private opening = 0;
-  private readonly continueMethod;
-  private readonly suggestTitle;
+  /** Chats given a title by the model already (once each). */
+  private readonly named = new Set<string>();
 
   constructor(
     private readonly bridge: Bridge,
@@ -60,8 +59,6 @@ export class ChatState {
     private readonly prefs: PrefsState,
     private readonly presets: PresetsState,
   ) {
-    this.continueMethod = pendingMethod(bridge, 'continueReply');
-    this.suggestTitle = pendingMethod(bridge, 'suggestTitle');
     this.live = new LiveReplies(bridge, (conversationId, message) => this.finished(conversationId, message));
   }
 
@@ -174,18 +171,14 @@ export class ChatState {
     });
   }
 
-  /** Whether a stopped reply can go on where it stopped (the core offers continueReply). */
-  get canContinue(): boolean {
-    return this.continueMethod !== undefined;
-  }
-
   /** A stopped reply goes on from where it stopped. */
   async continueReply(reply: Message): Promise<boolean> {
     const conversation = this.conversation;
-    const resume = this.continueMethod;
-    if (!conversation || !resume || reply.status !== 'stopped' || this.busy) return false;
+    if (!conversation || reply.status !== 'stopped' || this.busy) return false;
     return this.run(async () => {
-      this.insert(conversation.id, [await resume(conversation.id, reply.id)]);
+      // Its earlier end must not stand in for the reply that streams now (nor the new end be lost in a race).
+      this.live.forget(reply.id);
+      this.insert(conversation.id, [await this.bridge.continueReply(conversation.id, reply.id)]);
     });
   }
 
@@ -323,7 +316,10 @@ export class ChatState {
   /** New messages from a command's answer, shown (each becomes its parent's active child). */
   private insert(conversationId: string, messages: Message[]): void {
     if (this.conversation?.id !== conversationId) return;
-    this.conversation = withMessages(this.conversation, messages.map((m) => this.live.final(m.id) ?? m), true);
+    const shown = messages.map((m) => this.live.final(m.id) ?? m);
+    this.conversation = withMessages(this.conversation, shown, true);
+    // A short reply may have ended before the command answered: it is named here, not in finished().
+    for (const message of shown) if (message.role === 'assistant' && message.status === 'complete') void this.nameAfterFirstReply(conversationId, message);
   }
 
   /** A reply ended (complete, stopped or failed): its saved version replaces the streaming one. */
@@ -341,12 +337,17 @@ export class ChatState {
   /** After the first reply of a chat, the model writes it a short title (the user can rename it as ever). */
   private async nameAfterFirstReply(conversationId: string, reply: Message): Promise<void> {
     const question = reply.parentId ? this.conversation?.messages[reply.parentId] : undefined;
-    if (!this.suggestTitle || !question || question.parentId !== null || this.siblings(reply).length > 1) return;
-    try {
-      const title = (await this.suggestTitle(conversationId)).trim();
-      if (title) await this.rename(conversationId, title);
-    } catch {
-      // the chat keeps the title made from its first message
+    if (!question || question.parentId !== null || this.siblings(reply).length > 1 || this.named.has(conversationId)) return;
+    this.named.add(conversationId);
+    // The model may still be busy a moment after the reply: a few tries, then the chat keeps the title it has.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        const title = await this.bridge.suggestTitle(conversationId);
+        if (typeof title === 'string' && title.trim()) await this.rename(conversationId, title);
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
+      }
     }
   }
 

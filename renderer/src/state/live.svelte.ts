@@ -1,7 +1,12 @@
 import { SvelteMap } from 'svelte/reactivity';
 import { FrameQueue } from '../lib/frameQueue';
-import { promptProgress } from './pendingBridge';
 import type { Bridge, Message, MessageToken, PositionedReplyUpdate, ReplyUpdate } from '../bridge/types';
+
+/** How far the prompt has been read before the first token (0…1), where an update says (not in ReplyUpdate yet). */
+function promptProgress(update: object): number | undefined {
+  const value = (update as { promptProgress?: unknown }).promptProgress;
+  return typeof value === 'number' && value >= 0 && value <= 1 ? value : undefined;
+}
 
 /** A reply being generated: its text so far, grown once per animation frame. */
 export class LiveReply {
@@ -84,6 +89,11 @@ export class LiveReplies {
   /** The saved version of a message that ended meanwhile, if it did. */
   final(messageId: string): Message | undefined {
     return this.finals.get(messageId);
+  }
+
+  /** A reply that streams again (Continue after Stop): its earlier end no longer stands. */
+  forget(messageId: string): void {
+    this.finals.delete(messageId);
   }
 
   private apply(updates: (ReplyUpdate & PositionedReplyUpdate)[]): void {
