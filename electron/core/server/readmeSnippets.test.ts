@@ -54,8 +54,9 @@ function generatedText(output: string): string {
       .join('');
   }
   try {
-    const body = JSON.parse(output) as { choices?: { message?: { content?: string }; text?: string }[]; generated_text?: string };
-    return body.choices?.[0]?.message?.content ?? body.choices?.[0]?.text ?? body.generated_text ?? '';
+    // OpenAI's choices, TGI's generated_text, Anthropic's content blocks.
+    const body = JSON.parse(output) as { choices?: { message?: { content?: string }; text?: string }[]; generated_text?: string; content?: { text?: string }[] };
+    return body.choices?.[0]?.message?.content ?? body.choices?.[0]?.text ?? body.generated_text ?? body.content?.map((block) => block.text ?? '').join('') ?? '';
   } catch {
     return output;
   }
