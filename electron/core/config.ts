@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { bundledModelPath } from './bundledModel.js';
+import { defaultThreads } from './engine/defaultThreads.js';
 import { REMOTE_PROTOCOLS, type RemoteProtocol } from './wire/remote.js';
 import { DEFAULT_PORT } from './server/createServer.js';
 import { OLLAMA_DEFAULT_PORT } from './server/protocols/ollama/ollamaPort.js';
@@ -46,7 +46,7 @@ export const USAGE = `Usage: npm run serve -- [options]
   --cors-allow-origin ORIGIN     allow browser requests from ORIGIN (repeat for more)
   --max-concurrent-requests N    requests in flight from other tools before 429 (default 128)
   --parallel N                   requests generated at once, one sequence each (default 4)
-  --threads N                    CPU threads (default: this machine's cores, ${availableParallelism()})
+  --threads N                    CPU threads (default: one fewer than this machine's cores, at most 8: ${defaultThreads()})
   --context-size N               tokens per request, prompt + reply (default: the model's, at most 4096)
   --gpu auto|off                 use a GPU when there is one (default auto)
   --data-dir PATH                where conversations are saved (default ./.brook-data)
@@ -106,7 +106,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     corsAllowOrigins: (values['cors-allow-origin'] ?? []).flatMap((origin) => origin.split(',')).map((origin) => origin.trim()).filter(Boolean),
     maxConcurrentRequests: integer('--max-concurrent-requests', values['max-concurrent-requests'], 128, 1, 100_000),
     parallel: integer('--parallel', values.parallel, 4, 1, 64),
-    threads: integer('--threads', values.threads, availableParallelism(), 1, 1024),
+    threads: integer('--threads', values.threads, defaultThreads(), 1, 1024),
     contextSize: values['context-size'] === undefined ? undefined : integer('--context-size', values['context-size'], 0, 64, 1_048_576),
     gpu: gpu === 'off' ? false : 'auto',
     dataDir: values['data-dir'] ?? '.brook-data',
