@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ChatWrapper } from 'node-llama-cpp';
 import { StopHoldback } from '../../engine/StopHoldback.js';
+import { ToolCallStream } from '../../engine/ToolCallStream.js';
+import { toolCallSyntax } from '../../engine/ToolCallSyntax.js';
 import type { ModelInfo, ModelState, Unsubscribe } from '../../wire/bridge.js';
 import type { GeneratedToken, GenerationEvent, GenerationRequest, Prompt } from '../../wire/generation.js';
 import type { Admission, Backend, BackendStats, Embeddings, RequestSource, TokenPiece } from '../Backend.js';
@@ -106,6 +109,10 @@ export class ScriptedBackend implements Backend {
       const stops = new StopHoldback(request.parameters.stop ?? []);
       const topN = request.parameters.top_n_tokens ?? 0;
       const delayMs = 1000 / reply.tokensPerSecond;
+      // Constraints are not enforced (the script's text is the reply), but a tools request reads the text as
+      // calls in ChatWrapper's default syntax (`||call: name({...})`), so scripts can test how calls are framed.
+      const constraint = request.constraint;
+      const calls = constraint?.type === 'tools' ? new ToolCallStream(toolCallSyntax(ChatWrapper.defaultSettings), constraint.choice === 'auto') : null;
       let text = '';
       let generated = 0;
       let firstTokenMs = 0;
@@ -135,6 +142,7 @@ export class ScriptedBackend implements Backend {
           index: generated,
           token: this.token(piece, special),
           ...(topN > 0 ? { topTokens: this.alternatives(piece, special, topN) } : {}),
+          ...(calls ? { toolCallDeltas: [...calls.push(special ? '' : piece), ...(last ? calls.finish() : [])] } : {}),
           last,
         };
         if (last) break;
@@ -149,6 +157,7 @@ export class ScriptedBackend implements Backend {
         stopSequence: stops.stopSequence,
         cancelled,
         timings: { queueMs: 0, firstTokenMs, generationMs: performance.now() - started, reusedPromptTokens: 0 },
+        ...(calls ? { toolCalls: [...calls.calls] } : {}),
       };
     } finally {
       this.running--;
