@@ -140,7 +140,10 @@ export type AnthropicCountTokensRequest = Static<typeof AnthropicCountTokensRequ
 // ---------------------------------------------------------------------------------------------
 // Responses
 
-export const AnthropicStopReason = Type.Enum(['end_turn', 'max_tokens', 'stop_sequence', 'tool_use'], { title: 'AnthropicStopReason' });
+export const AnthropicStopReason = Type.Enum(['end_turn', 'max_tokens', 'stop_sequence', 'tool_use', 'model_context_window_exceeded'], {
+  title: 'AnthropicStopReason',
+  description: 'model_context_window_exceeded: the reply filled the context before max_tokens.',
+});
 export type AnthropicStopReason = Static<typeof AnthropicStopReason>;
 
 export const AnthropicUsage = Type.Object(

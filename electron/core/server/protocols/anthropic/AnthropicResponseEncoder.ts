@@ -16,6 +16,7 @@ export class AnthropicResponseEncoder implements ResponseEncoder {
   constructor(
     private readonly head: AnthropicMessage,
     stops: string[],
+    private readonly maxTokens: number,
   ) {
     this.holdback = new StopHoldback(stops);
   }
@@ -32,7 +33,7 @@ export class AnthropicResponseEncoder implements ResponseEncoder {
     const body: AnthropicMessage = {
       ...this.head,
       content,
-      stop_reason: stopReason(event),
+      stop_reason: stopReason(event, this.maxTokens),
       stop_sequence: event.stopSequence ?? this.holdback.stopSequence,
       usage: anthropicUsage(event),
     };

@@ -28,6 +28,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   constructor(
     private readonly head: AnthropicMessage,
     stops: string[],
+    private readonly maxTokens: number,
     private readonly withTools: boolean,
   ) {
     this.holdback = new StopHoldback(stops);
@@ -58,7 +59,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
       ...this.close(),
       frame({
         type: 'message_delta',
-        delta: { stop_reason: stopReason(event), stop_sequence: event.stopSequence ?? this.holdback.stopSequence },
+        delta: { stop_reason: stopReason(event, this.maxTokens), stop_sequence: event.stopSequence ?? this.holdback.stopSequence },
         usage: anthropicUsage(event),
       }),
       frame({ type: 'message_stop' }),

@@ -5,6 +5,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
+import type { AnthropicMessage } from '../../../wire/anthropic.js';
 
 const probe = spawnSync('python3', ['-c', 'import anthropic'], { encoding: 'utf8' });
 const missing = probe.status === 0 ? null : `python3 cannot import anthropic (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install it with: pip install anthropic`;
@@ -162,5 +163,30 @@ print(json.dumps({"text": m.content[0].text, "stop_reason": m.stop_reason}))
     const parsed = JSON.parse(result.text) as { city: unknown; country: unknown };
     expect(typeof parsed.city).toBe('string');
     expect(typeof parsed.country).toBe('string');
+  });
+});
+
+describe('a max_tokens past what the context leaves', () => {
+  let small: TestServer;
+  beforeAll(async () => {
+    small = await startTestServer({ contextSize: 128, parallel: 1 });
+  });
+  afterAll(async () => {
+    await small?.stop();
+  });
+
+  it('is a ceiling: the reply gets the room the prompt leaves, and a reply that fills it says model_context_window_exceeded', async () => {
+    const response = await fetch(`${small.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'x', max_tokens: 32_000, temperature: 0, messages: [{ role: 'user', content: 'Write a long story about a dragon who bakes bread.' }] }),
+    });
+    expect(response.status).toBe(200);
+    const message = (await response.json()) as AnthropicMessage;
+    const context = small.backend.info().contextSize;
+    expect(message.usage.input_tokens + message.usage.output_tokens).toBeLessThanOrEqual(context);
+    // A tiny model may end its story early; a reply that ran to the end of the context must say so.
+    expect(['end_turn', 'model_context_window_exceeded']).toContain(message.stop_reason);
+    if (message.usage.input_tokens + message.usage.output_tokens === context) expect(message.stop_reason).toBe('model_context_window_exceeded');
   });
 });

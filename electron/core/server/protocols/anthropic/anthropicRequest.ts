@@ -7,11 +7,12 @@
 //   tools, tool_choice                   → tools, and a tools constraint (auto / any → required / tool → that
 //                                          one; disable_parallel_tool_use → one call); "none": no tools
 //   output_config.format / output_format → a JSON constraint with that schema
-//   max_tokens                           → max_new_tokens
+//   a last assistant message (prefill)   → the reply continues it
+//   max_tokens                           → max_new_tokens, shortened to the room the prompt leaves
 //   stop_sequences                       → stop (the engine stops on it; the encoders cut it off and name it)
 //   temperature, top_p, top_k            → the same sampling rule as OpenAI's routes (temperature 0 is greedy)
 //   thinking, server tools, mcp_servers, container, context_management, diagnostics, inference_geo,
-//   speed "fast", image/document blocks, a last assistant message (prefill)
+//   speed "fast", image/document blocks
 //                                        → 400 saying what Brook does instead, never silently ignored
 import { enforceableSchema } from '../../../engine/enforceableSchema.js';
 import { validationError } from '../../../errors.js';
@@ -23,18 +24,15 @@ import { chatParameters } from '../openai/openAIParameters.js';
 const NO_INPUT = { type: 'object', properties: {} };
 
 /** The prompt, tools and constraint of a request (count_tokens counts the same prompt and tools). */
-export function anthropicPrompt(body: AnthropicCountTokensRequest): Pick<GenerationRequest, 'tools' | 'constraint'> & { messages: ChatMessage[] } {
+export function anthropicPrompt(body: AnthropicCountTokensRequest): Pick<GenerationRequest, 'tools' | 'constraint'> & { messages: ChatMessage[]; continueLast?: boolean } {
   refuseUnhonoured(body);
   const messages: ChatMessage[] = [];
   if (body.system != null) messages.push({ role: 'system', content: typeof body.system === 'string' ? body.system : text(body.system, 'system') });
   body.messages.forEach((message, index) => messages.push(...chatMessages(message.role, message.content, `messages.${index}.content`)));
-  if (body.messages.at(-1)!.role === 'assistant') {
-    throw validationError(
-      '`messages` ends with an assistant message: continuing a prefilled reply is not supported. End with a user message, and put any opening words in it.',
-    );
-  }
   answeredCalls(body);
-  return { messages, ...toolsAndConstraint(body) };
+  // A last assistant message is the start of the reply, which the model continues (Anthropic's prefill).
+  const prefill = body.messages.at(-1)!.role === 'assistant';
+  return { messages, ...(prefill ? { continueLast: true } : {}), ...toolsAndConstraint(body) };
 }
 
 /** As Anthropic requires: each tool_use is answered by a tool_result in the user message right after it. */
@@ -53,7 +51,7 @@ function answeredCalls(body: AnthropicCountTokensRequest): void {
 }
 
 export function anthropicGeneration(body: AnthropicMessagesRequest): GenerationRequest {
-  const { messages, ...constrained } = anthropicPrompt(body);
+  const { messages, continueLast, ...constrained } = anthropicPrompt(body);
   // One sampling rule for every protocol: Anthropic's fields are OpenAI's under other names.
   const parameters = chatParameters({
     messages: [],
@@ -63,7 +61,9 @@ export function anthropicGeneration(body: AnthropicMessagesRequest): GenerationR
     stop: body.stop_sequences ?? null,
     max_completion_tokens: body.max_tokens,
   });
-  return { prompt: { messages }, parameters, ...constrained };
+  // max_tokens is required, and clients pick it without knowing the context (Claude Code asks for 32000): it
+  // is a ceiling, so the reply gets the room the prompt leaves, and says so (model_context_window_exceeded).
+  return { prompt: { messages, ...(continueLast ? { continueLast } : {}) }, parameters, fitMaxNewTokens: true, ...constrained };
 }
 
 function toolsAndConstraint(body: AnthropicCountTokensRequest): Pick<GenerationRequest, 'tools' | 'constraint'> {

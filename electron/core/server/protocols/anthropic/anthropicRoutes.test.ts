@@ -94,6 +94,12 @@ describe('POST /v1/messages on the scripted backend', () => {
     expect(message.usage.output_tokens).toBe(2);
   });
 
+  it('takes a last assistant message as the start of the reply (prefill), and a max_tokens past the context as a ceiling', async () => {
+    const prefill = await post('/v1/messages', { model: 'x', max_tokens: 100_000, messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'Well,' }] });
+    expect(prefill.status).toBe(200);
+    expect(((await prefill.json()) as AnthropicMessage).stop_reason).toBe('end_turn');
+  });
+
   it('counts prompt tokens with POST /v1/messages/count_tokens', async () => {
     const response = await post('/v1/messages/count_tokens', { model: 'x', system: 'Be brief.', messages: [{ role: 'user', content: 'one two three' }] });
     expect(response.status).toBe(200);
@@ -138,10 +144,14 @@ describe('POST /v1/messages on the scripted backend', () => {
       /`messages\.0\.content\.0` is a "image" block: Brook's model reads text only/,
     );
     await expectError(
-      await post('/v1/messages', { model: 'x', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'The answer is' }] }),
+      await post('/v1/messages', {
+        model: 'x',
+        max_tokens: 5,
+        messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'f', input: {} }] }, { role: 'user', content: 'go on' }],
+      }),
       400,
       'invalid_request_error',
-      /prefilled reply is not supported/,
+      /`messages\.1` has tool_use blocks without a tool_result in the next message \(ids "toolu_1"\)/,
     );
     await expectError(await post('/v1/messages', ask('hi', { stop_sequences: ['a', 'b', 'c', 'd', 'e'] })), 400, 'invalid_request_error', /up to 4 non-empty strings/);
     await expectError(await post('/v1/messages/count_tokens', { model: 'x', messages: [] }), 400, 'invalid_request_error', /at least one message/);

@@ -53,7 +53,9 @@ export async function anthropicRoutes(scope: FastifyInstance, { context, bodyLim
       const stops = generation.parameters.stop ?? [];
       return serveGeneration(context, reply, generation, ({ id, inputLength }) => {
         const head = messageHead(id, context.backend.info().id, inputLength ?? 0);
-        return body.stream ? new AnthropicStreamEncoder(head, stops, generation.constraint?.type === 'tools') : new AnthropicResponseEncoder(head, stops);
+        return body.stream
+          ? new AnthropicStreamEncoder(head, stops, body.max_tokens, generation.constraint?.type === 'tools')
+          : new AnthropicResponseEncoder(head, stops, body.max_tokens);
       });
     },
   );
@@ -69,13 +71,13 @@ export async function anthropicRoutes(scope: FastifyInstance, { context, bodyLim
       },
     },
     async (request): Promise<AnthropicTokensCount> => {
-      const { messages, tools } = anthropicPrompt(request.body as AnthropicCountTokensRequest);
+      const { messages, continueLast, tools } = anthropicPrompt(request.body as AnthropicCountTokensRequest);
       if (context.backend.info().backend === 'remote') {
         throw new ApiError('validation', 'Counting tokens needs the local model: Brook is forwarding to a remote server, which does not report prompt lengths before generating.');
       }
       // Admission templates and tokenizes the prompt, tools described (counted like a generation); closing it
       // before its events are read generates nothing.
-      const admission = await context.backend.admit({ prompt: { messages }, parameters: { max_new_tokens: 1 }, ...(tools ? { tools } : {}) }, context.shutdown, 'api');
+      const admission = await context.backend.admit({ prompt: { messages, ...(continueLast ? { continueLast } : {}) }, parameters: { max_new_tokens: 1 }, ...(tools ? { tools } : {}) }, context.shutdown, 'api');
       await admission.close();
       return { input_tokens: admission.inputLength ?? 0 };
     },

@@ -16,8 +16,9 @@ export function messageHead(id: string, model: string, inputTokens: number): Ant
   };
 }
 
-export function stopReason(end: EndEvent): AnthropicStopReason {
-  if (end.finishReason === 'length') return 'max_tokens';
+/** Why the reply ended; `maxTokens` tells a reply cut at max_tokens from one cut by the end of the context. */
+export function stopReason(end: EndEvent, maxTokens: number): AnthropicStopReason {
+  if (end.finishReason === 'length') return end.generatedTokens < maxTokens ? 'model_context_window_exceeded' : 'max_tokens';
   if (end.toolCalls?.length) return 'tool_use';
   return end.finishReason === 'stop_sequence' ? 'stop_sequence' : 'end_turn';
 }
