@@ -27,6 +27,8 @@ export default defineConfig({
     build: {
       // electron-vite leaves the renderer unminified by default; the browser mode downloads it.
       minify: true,
+      // KaTeX's fonts stay files: the CSP allows fonts from 'self' only, not data: URLs.
+      assetsInlineLimit: (file: string) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
       rollupOptions: { input: { index: resolve('renderer/index.html') } },
     },
   },

@@ -66,7 +66,9 @@ export function appRoutes(options: AppRoutesOptions) {
           // The payload is the path's parameters, the query and the body together; the handler validates it.
           const payload = { ...(request.query as object), ...(request.body as object | undefined), ...(request.params as object) };
           const value = await handlers[command](payload);
-          return value === null ? reply.status(204).send() : reply.send(value);
+          if (value === null) return reply.status(204).send();
+          // Always JSON, a plain string or boolean too (Fastify would send a string as text).
+          return reply.type('application/json; charset=utf-8').send(JSON.stringify(value));
         },
       });
     }

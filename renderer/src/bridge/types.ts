@@ -16,6 +16,7 @@ export type {
 } from '../../../electron/core/wire/bridge.js';
 export type {
   ChatSettings,
+  ContextUsage,
   Conversation,
   ConversationSummary,
   ExportedConversation,
