@@ -13,6 +13,7 @@ export async function serveEmbeddings(context: ServerContext, reply: FastifyRepl
   }
   const texts = typeof body.input === 'string' ? [body.input] : (body.input as string[]);
   const tracked = context.track(currentCaller(), requestSignal(reply, context.shutdown));
+  const started = performance.now();
   try {
     let embeddings;
     try {
@@ -24,8 +25,23 @@ export async function serveEmbeddings(context: ServerContext, reply: FastifyRepl
     tracked.observer.admitted(embeddings.promptTokens);
     const size = embeddings.vectors[0]?.length ?? 0;
     if (body.dimensions != null && body.dimensions !== size) {
-      throw validationError(`\`dimensions\` must be ${size} (this model's embedding size) or unset: Brook does not shorten embeddings`);
+      const error = validationError(`\`dimensions\` must be ${size} (this model's embedding size) or unset: Brook does not shorten embeddings`);
+      tracked.observer.failed(error);
+      throw error;
     }
+    // For the metrics and the request list, an embedding is a generation of no tokens that ended normally.
+    const generationMs = performance.now() - started;
+    tracked.observer.end({
+      type: 'end',
+      generatedText: '',
+      finishReason: 'length',
+      generatedTokens: 0,
+      seed: null,
+      inputLength: embeddings.promptTokens,
+      stopSequence: null,
+      cancelled: false,
+      timings: { queueMs: 0, firstTokenMs: 0, generationMs, reusedPromptTokens: 0 },
+    });
     const base64 = body.encoding_format === 'base64';
     return {
       object: 'list',
