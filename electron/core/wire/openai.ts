@@ -4,7 +4,7 @@
 // How these parameters become TGI's GenerateParameters is in server/openAIParameters.ts.
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
-import { MAX_STOP_SEQUENCES, MAX_TOP_N_TOKENS } from './tgi.js';
+import { GrammarType, MAX_STOP_SEQUENCES, MAX_TOP_N_TOKENS } from './tgi.js';
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -138,10 +138,13 @@ export const ResponseFormat = Type.Union(
         strict: Nullable(Type.Boolean({ description: 'The reply always follows the schema (grammar-constrained), strict or not.' })),
       }),
     }),
+    // TGI's chat route takes its `grammar` here (huggingface_hub's chat_completion sends it so).
+    ...GrammarType.anyOf,
   ],
   {
     title: 'ResponseFormat',
-    errorMessage: '`response_format` must be {"type": "text"}, {"type": "json_object"} or {"type": "json_schema", "json_schema": {"name": ..., "schema": {...}}}',
+    errorMessage:
+      '`response_format` must be {"type": "text"}, {"type": "json_object"}, {"type": "json_schema", "json_schema": {"name": ..., "schema": {...}}}, or TGI\'s {"type": "json" | "regex", "value": ...}',
     description: 'Enforced by grammar-constrained decoding; a schema keyword Brook cannot enforce gets 422 naming it.',
   },
 );

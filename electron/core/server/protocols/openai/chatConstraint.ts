@@ -5,6 +5,7 @@ import { enforceableSchema } from '../../../engine/enforceableSchema.js';
 import { validationError } from '../../../errors.js';
 import type { GenerationRequest, ToolDefinition } from '../../../wire/generation.js';
 import type { ChatCompletionRequest } from '../../../wire/openai.js';
+import { grammarConstraint } from '../tgi/grammarConstraint.js';
 
 /** A function without `parameters` takes none. */
 const NO_PARAMETERS = { type: 'object', properties: {} };
@@ -29,6 +30,7 @@ export function chatConstraint(body: ChatCompletionRequest): Pick<GenerationRequ
   // tool_choice "none": the model answers in text; the tools stay out of the prompt so it does not try to call them.
   if (!wantsJson) return {};
   if (format.type === 'json_object') return { constraint: { type: 'json', schema: null } };
+  if ('value' in format) return { constraint: grammarConstraint(format) };
   const schema = format.json_schema.schema ?? { type: 'object' };
   enforceableSchema(schema, '`response_format.json_schema.schema`');
   return { constraint: { type: 'json', schema } };

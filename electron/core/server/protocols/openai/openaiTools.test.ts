@@ -65,6 +65,18 @@ describe('structured output', () => {
     else expect(text.startsWith('{')).toBe(true);
   }, 120_000);
 
+  it("takes TGI's grammar as response_format on the chat route (huggingface_hub's chat_completion sends it so)", async () => {
+    const schema = { type: 'object', properties: { city: { type: 'string', maxLength: 30 } }, required: ['city'] };
+    const response = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: ask, temperature: 0, max_tokens: 60, response_format: { type: 'json', value: schema } }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: { message: { content: string } }[] };
+    expect(ajv.validate(schema, JSON.parse(body.choices[0]!.message.content))).toBe(true);
+  }, 120_000);
+
   it('refuses a schema keyword it cannot enforce, and a schema that is not a schema, with 422', async () => {
     const bad = (schema: Record<string, unknown>) =>
       openai.chat.completions.create({ model: 'brook', messages: ask, response_format: { type: 'json_schema', json_schema: { name: 'x', schema } } });
