@@ -37,6 +37,9 @@ export function enforceableSchema(schema: unknown, where: string): GbnfJsonSchem
     ajv.compile(checked);
   } catch (error) {
     throw validationError(`${where} is not a usable JSON Schema: ${(error as Error).message}`);
+  } finally {
+    // ajv keeps every compiled schema; a long-running server sees a new one with every request.
+    ajv.removeSchema(checked);
   }
   const definitions = (schema as JsonSchema).$defs ?? (schema as JsonSchema).definitions;
   return convert(schema as JsonSchema, where, '', definitions as Record<string, unknown> | undefined, true);
