@@ -149,6 +149,20 @@ print(json.dumps({
     expect(answer.types.every((type) => type === 'text' || type === 'tool_use')).toBe(true);
   });
 
+  it('counts the tools, described through the chat template, in count_tokens', async () => {
+    const count = async (extra: object) => {
+      const response = await fetch(`${server.url}/v1/messages/count_tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+        body: JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'What is the weather in Paris?' }], ...extra }),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { input_tokens: number }).input_tokens;
+    };
+    const weather = { name: 'get_weather', description: 'The current weather in a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+    expect(await count({ tools: [weather] })).toBeGreaterThan(await count({}));
+  });
+
   it('answers in JSON that satisfies output_config.format\'s schema', async () => {
     const result = await python<{ text: string; stop_reason: string }>(
       `
