@@ -3,7 +3,6 @@
 // Requests map onto the pipeline's GenerationRequest (anthropicRequest.ts); errors use Anthropic's shape
 // (anthropicErrors.ts). The API key may come as `x-api-key`, as these clients send it (requestGuards.ts).
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../../errors.js';
 import {
   AnthropicCountTokensRequest,
   AnthropicErrorResponse,
@@ -72,12 +71,11 @@ export async function anthropicRoutes(scope: FastifyInstance, { context, bodyLim
     },
     async (request): Promise<AnthropicTokensCount> => {
       const { messages, continueLast, tools } = anthropicPrompt(request.body as AnthropicCountTokensRequest);
-      if (context.backend.info().backend === 'remote') {
-        throw new ApiError('validation', 'Counting tokens needs the local model: Brook is forwarding to a remote server, which does not report prompt lengths before generating.');
-      }
-      // Admission templates and tokenizes the prompt, tools described (counted like a generation); closing it
-      // before its events are read generates nothing.
-      const admission = await context.backend.admit({ prompt: { messages, ...(continueLast ? { continueLast } : {}) }, parameters: { max_new_tokens: 1 }, ...(tools ? { tools } : {}) }, context.shutdown, 'api');
+      const prompt = { messages, ...(continueLast ? { continueLast } : {}) };
+      if (!tools) return { input_tokens: await context.backend.countPromptTokens(prompt) };
+      // Tools are described by the chat template when a request is admitted (a remote upstream refuses them):
+      // admission templates and tokenizes the prompt, and closing it before its events are read generates nothing.
+      const admission = await context.backend.admit({ prompt, parameters: { max_new_tokens: 1 }, tools }, context.shutdown, 'api');
       await admission.close();
       return { input_tokens: admission.inputLength ?? 0 };
     },
