@@ -95,7 +95,7 @@ export async function startServer(backend: Backend, options: ServerOptions): Pro
 
   metrics.countResponses(app);
   registerRequestGuards(app, { port: () => port, hostname: options.hostname, corsAllowOrigins: options.corsAllowOrigins, apiKey: options.apiKey });
-  await app.register(cors, { origin: options.corsAllowOrigins, methods: ['GET', 'POST', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization'] });
+  await app.register(cors, { origin: options.corsAllowOrigins, methods: ['GET', 'POST', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'anthropic-version', 'anthropic-beta'] });
   registerErrorHandling(app, BODY_LIMIT);
   await app.register(fastifySwagger, {
     openapi: {
@@ -103,7 +103,7 @@ export async function startServer(backend: Backend, options: ServerOptions): Pro
       info: {
         title: 'Brook',
         version: options.version,
-        description: "Brook's loopback endpoint: text-generation-inference's routes and OpenAI's chat routes, served by the local model.",
+        description: "Brook's loopback endpoint: text-generation-inference's routes, OpenAI's (chat, completions, Responses, embeddings), Ollama's and Anthropic's Messages, served by the local model or a remote server.",
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       ...(options.apiKey ? { security: [{ bearer: [] }] } : {}),
