@@ -1,5 +1,5 @@
-// The rest of the window in browser mode: the conversation list, export, settings, token details, code
-// blocks, the composer's keys, opening a model, and errors shown where they happen.
+// The rest of the window in browser mode: the conversation list, export, settings, the composer's keys,
+// opening a model, and errors shown where they happen (code blocks and token details: scripted/codeAndTokens).
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import type { AppStatus } from '../electron/core/wire/bridge.js';
@@ -91,37 +91,6 @@ test('the settings panel saves per-conversation settings', async ({ page, reques
   await expect(page.getByTestId('setting-system-prompt')).toHaveValue('You answer like a pirate.');
   await expect(page.getByTestId('setting-seed')).toHaveValue('42');
   await expect(page.getByTestId('setting-temperature')).toHaveValue('0');
-});
-
-test('code blocks are highlighted and copied; hovering a token shows its log-probability and alternatives', async ({ page, request, context }) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const id = await createConversation(request, { temperature: 0, max_new_tokens: 120 });
-  await openConversation(page, id);
-  await page.getByTestId('settings-toggle').click();
-  await page.getByText('Token alternatives').click();
-  await page.getByTestId('settings-toggle').click();
-  await send(page, 'Write a Python function that checks whether a word is a palindrome.');
-  const reply = await waitForReply(page);
-
-  const code = reply.locator('.code-block').first();
-  await expect(code).toBeVisible();
-  await expect(code.locator('code.hljs span').first()).toBeAttached();
-  await code.getByRole('button', { name: 'Copy code' }).click();
-  await expect(code.getByRole('button', { name: 'Copy code' })).toHaveText('Copied');
-  const copied = await page.evaluate(() => navigator.clipboard.readText());
-  expect(copied).toBe(await code.locator('code').innerText());
-
-  await reply.getByRole('button', { name: 'Show tokens and probabilities' }).click();
-  const tokens = reply.locator('[data-testid=token-view] [data-i]');
-  expect(await tokens.count()).toBeGreaterThan(5);
-  await tokens.nth(3).hover();
-  const popover = page.getByTestId('token-popover');
-  await expect(popover).toContainText('log-probability');
-  await expect(popover).toContainText('Alternatives');
-  expect(await popover.locator('li').count()).toBeGreaterThanOrEqual(2);
-  // Saved with the reply: the alternatives are there after a reload too.
-  const saved = Object.values((await getConversation(request, id)).messages).find((m) => m.role === 'assistant')!;
-  expect(saved.tokens?.[0]?.top?.length).toBeGreaterThan(0);
 });
 
 test('errors are shown where they happen and say what to do', async ({ page, request }) => {
