@@ -16,6 +16,8 @@ export function toGenerateParameters(settings: ChatSettings, maxNewTokens: numbe
     if (settings.top_k > 0) parameters.top_k = settings.top_k;
     if (settings.seed !== null) parameters.seed = settings.seed;
   }
+  if (settings.repetition_penalty !== undefined && settings.repetition_penalty !== 1) parameters.repetition_penalty = settings.repetition_penalty;
+  if (settings.stop?.length) parameters.stop = settings.stop;
   if (topNTokens) parameters.top_n_tokens = topNTokens;
   return parameters;
 }

@@ -9,7 +9,11 @@ export const CHAT_SETTING_LIMITS = {
   top_k: { min: 0, max: 1000 },
   max_new_tokens: { min: 1, max: 32_768 },
   seed: { min: 0, max: 2 ** 32 - 1 },
+  repetition_penalty: { min: 0.5, max: 2 },
 } as const;
+
+/** Stop strings a chat may set: TGI's own limit, and a length that keeps them stop strings, not prompts. */
+export const CHAT_STOP_LIMITS = { count: 4, length: 100 } as const;
 
 export const SYSTEM_PROMPT_MAX_LENGTH = 20_000;
 
@@ -21,5 +25,7 @@ export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
   top_k: 40,
   max_new_tokens: 512,
   seed: null,
+  repetition_penalty: 1,
+  stop: [],
   replySchema: null,
 };

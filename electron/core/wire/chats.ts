@@ -2,7 +2,7 @@
 // validate IPC payloads (Electron) and the app routes (browser mode).
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
-import { CHAT_SETTING_LIMITS, SYSTEM_PROMPT_MAX_LENGTH } from './chatSettingsRules.js';
+import { CHAT_SETTING_LIMITS, CHAT_STOP_LIMITS, SYSTEM_PROMPT_MAX_LENGTH } from './chatSettingsRules.js';
 import { FinishReason } from './tgi.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
@@ -19,6 +19,10 @@ export const ChatSettings = Type.Object({
   max_new_tokens: Type.Integer({ minimum: limits.max_new_tokens.min, maximum: limits.max_new_tokens.max }),
   /** null: a new random seed for every reply. */
   seed: Type.Union([Type.Integer({ minimum: limits.seed.min, maximum: limits.seed.max }), Type.Null()]),
+  /** 1 is off; above 1 makes the model repeat itself less. Absent in chats saved before it existed: 1. */
+  repetition_penalty: Type.Optional(Type.Number({ minimum: limits.repetition_penalty.min, maximum: limits.repetition_penalty.max })),
+  /** The reply ends where one of these appears (it is kept in the text). */
+  stop: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: CHAT_STOP_LIMITS.length }), { maxItems: CHAT_STOP_LIMITS.count })),
   /**
    * "Reply as JSON (schema)": the JSON Schema every reply follows, as the JSON text the user wrote; "{}" for
    * any JSON object. Absent or null: free text. Enforced by grammar-constrained decoding.

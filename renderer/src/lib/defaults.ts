@@ -1,4 +1,4 @@
-import { CHAT_SETTING_LIMITS, DEFAULT_CHAT_SETTINGS } from '../../../electron/core/wire/chatSettingsRules';
+import { CHAT_SETTING_LIMITS, CHAT_STOP_LIMITS, DEFAULT_CHAT_SETTINGS } from '../../../electron/core/wire/chatSettingsRules';
 
 /** What a new chat starts with; shown in the settings panel before the chat exists. */
 export const NEW_CHAT_SETTINGS = DEFAULT_CHAT_SETTINGS;
@@ -11,4 +11,8 @@ export const LIMITS = {
   top_k: { ...CHAT_SETTING_LIMITS.top_k, step: 1 },
   max_new_tokens: { ...CHAT_SETTING_LIMITS.max_new_tokens, step: 1 },
   seed: { ...CHAT_SETTING_LIMITS.seed, step: 1 },
+  repetition_penalty: { ...CHAT_SETTING_LIMITS.repetition_penalty, step: 0.05 },
 } as const;
+
+/** How many stop strings a chat may set, and how long each. */
+export const STOP_LIMITS = CHAT_STOP_LIMITS;
