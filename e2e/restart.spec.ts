@@ -28,15 +28,16 @@ test('conversations survive a server restart', async ({ page }) => {
     expect(id).not.toBe('');
 
     await server.stop();
-    await expect(page.getByText('Lost the connection to Brook')).toBeVisible();
+    await expect(page.getByTestId('connection-lost')).toBeVisible();
 
     server = await startServer({ port, dataDir });
     // The window reconnects by itself...
-    await expect(page.getByText('Lost the connection to Brook')).toBeHidden({ timeout: 30_000 });
+    await expect(page.getByTestId('connection-lost')).toBeHidden({ timeout: 30_000 });
     // ...and a reload opens the same conversation from the files.
     await page.reload();
     await expectModelReady(page);
-    await expect(page.locator(`[data-testid=conversation][data-conversation-id="${id}"]`)).toContainText('Remember the word pelican.');
+    // (Its title is the model's own after the first reply, so only its presence is checked here.)
+    await expect(page.locator(`[data-testid=conversation][data-conversation-id="${id}"]`)).toBeVisible();
     await expect(userMessages(page)).toHaveText(['Remember the word pelican.', 'Which word?']);
     await expect(assistantMessages(page)).toHaveCount(2);
     await expect(assistantMessages(page).last().getByTestId('message-text')).toHaveText(replyText);
