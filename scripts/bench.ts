@@ -23,7 +23,7 @@ import { bundledModelPath } from '../electron/core/bundledModel.js';
 import { parseConfig } from '../electron/core/config.js';
 import { defaultThreads } from '../electron/core/engine/defaultThreads.js';
 import { Engine } from '../electron/core/engine/Engine.js';
-import { bareLoop, engineRun, openAIStream, tgiStream, tokensPerSecond, windowPath, type StreamRun } from './benchClients.js';
+import { anthropicStream, bareLoop, engineRun, ollamaStream, openAIStream, responsesStream, tgiStream, tokensPerSecond, windowPath, type StreamRun } from './benchClients.js';
 import { FOLLOW_UP, PROMPTS, chatPrompt, longConversation } from './benchPrompts.js';
 import { PATHS, evaluateGoals, formatReport, type BenchReport, type Concurrency, type LongPromptCase, type Machine, type SinglePath } from './benchReport.js';
 import { benchWindow } from './benchWindow.js';
@@ -139,6 +139,9 @@ async function main(): Promise<void> {
     [PATHS.tgi, (round) => tgiStream(brookServer.url, prompt(round), NEW_TOKENS)],
     [PATHS.openai, (round) => openAIStream(brookServer.url, prompt(round), NEW_TOKENS)],
     [PATHS.window, (round) => windowPath(windowBrook, chatPrompt(round), NEW_TOKENS)],
+    [PATHS.ollama, (round) => ollamaStream(brookServer.url, prompt(round), NEW_TOKENS)],
+    [PATHS.anthropic, (round) => anthropicStream(brookServer.url, prompt(round), NEW_TOKENS)],
+    [PATHS.responses, (round) => responsesStream(brookServer.url, prompt(round), NEW_TOKENS)],
   ];
   if (reference) paths.unshift([PATHS.reference, (round) => openAIStream(reference!.url, prompt(round), NEW_TOKENS)]);
   const single = await singleStream(paths);

@@ -111,6 +111,80 @@ export async function openAIStream(url: string, prompt: string | ChatMessage[], 
   return { firstTokenMs: first, lastTokenMs: last, tokens: usage ?? chunks, text };
 }
 
+/** Ollama's `/api/generate` (raw prompt, NDJSON): one line per piece of text, the count from the last line. */
+export async function ollamaStream(url: string, prompt: string, maxTokens: number): Promise<StreamRun> {
+  const started = performance.now();
+  const response = await post(`${url}/api/generate`, { model: 'brook', prompt, raw: true, options: { temperature: 0, num_predict: maxTokens } });
+  const lines: { at: number; line: { response?: string; done?: boolean; eval_count?: number } }[] = [];
+  const decoder = new TextDecoder();
+  let buffered = '';
+  const reader = response.body!.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const at = performance.now() - started;
+    buffered += decoder.decode(value, { stream: true });
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) !== -1) {
+      const text = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (text.trim()) lines.push({ at, line: JSON.parse(text) as (typeof lines)[number]['line'] });
+    }
+  }
+  const pieces = lines.filter(({ line }) => line.response);
+  if (pieces.length === 0) throw new Error(`${url}/api/generate sent no text`);
+  const count = lines.at(-1)?.line.eval_count ?? pieces.length;
+  return { firstTokenMs: pieces[0]!.at, lastTokenMs: pieces.at(-1)!.at, tokens: count, text: pieces.map(({ line }) => line.response).join('') };
+}
+
+/**
+ * A named-event stream (Anthropic's `/v1/messages`, OpenAI's `/v1/responses`): the events carrying text, and
+ * the token count from the usage the protocol reports at the end.
+ */
+async function namedEventStream(url: string, path: string, body: unknown, textOf: (event: Record<string, unknown>) => string, countOf: (event: Record<string, unknown>) => number | null): Promise<StreamRun> {
+  const started = performance.now();
+  const response = await post(`${url}${path}`, body);
+  const { events } = await readSse(response, started);
+  let first = 0;
+  let last = 0;
+  let pieces = 0;
+  let count: number | null = null;
+  let text = '';
+  for (const event of events) {
+    const data = JSON.parse(event.data) as Record<string, unknown>;
+    count = countOf(data) ?? count;
+    const piece = textOf(data);
+    if (!piece) continue;
+    if (pieces++ === 0) first = event.at;
+    last = event.at;
+    text += piece;
+  }
+  if (pieces === 0) throw new Error(`${url}${path} sent no text`);
+  return { firstTokenMs: first, lastTokenMs: last, tokens: count ?? pieces, text };
+}
+
+/** Anthropic's streamed `/v1/messages`: text from content_block_delta, the count from message_delta's usage. */
+export function anthropicStream(url: string, prompt: string, maxTokens: number): Promise<StreamRun> {
+  return namedEventStream(
+    url,
+    '/v1/messages',
+    { model: 'brook', max_tokens: maxTokens, temperature: 0, stream: true, messages: [{ role: 'user', content: prompt }] },
+    (event) => (event.type === 'content_block_delta' ? ((event.delta as { text?: string }).text ?? '') : ''),
+    (event) => (event.type === 'message_delta' ? ((event.usage as { output_tokens?: number }).output_tokens ?? null) : null),
+  );
+}
+
+/** OpenAI's streamed `/v1/responses`: text from response.output_text.delta, the count from the final response's usage. */
+export function responsesStream(url: string, prompt: string, maxTokens: number): Promise<StreamRun> {
+  return namedEventStream(
+    url,
+    '/v1/responses',
+    { model: 'brook', input: prompt, max_output_tokens: maxTokens, temperature: 0, stream: true },
+    (event) => (event.type === 'response.output_text.delta' ? ((event.delta as string | undefined) ?? '') : ''),
+    (event) => ((event.response as { usage?: { output_tokens?: number } } | undefined)?.usage?.output_tokens ?? null),
+  );
+}
+
 /**
  * The window's path: `ChatService.send`, as the IPC handler calls it, with the reply read from `onReply`,
  * the updates the main process forwards to the window (batched, at most one per frame).

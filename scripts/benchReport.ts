@@ -66,6 +66,9 @@ export const PATHS = {
   tgi: 'Brook SSE, TGI /generate_stream',
   openai: 'Brook SSE, OpenAI /v1/completions (stream)',
   window: "Brook window path (ChatService → IPC updates)",
+  ollama: 'Brook NDJSON, Ollama /api/generate (raw)',
+  anthropic: 'Brook SSE, Anthropic /v1/messages (chat)',
+  responses: 'Brook SSE, OpenAI /v1/responses (chat)',
 } as const;
 
 const ratio = (value: number, reference: number | null | undefined) => (reference ? (value / reference).toFixed(2) : '—');
@@ -101,6 +104,16 @@ export function evaluateGoals(report: Omit<BenchReport, 'goals'>): Goal[] {
     value: four?.reference ? `${ratio(four.brook, four.reference)}×` : 'no llama-server',
     met: four?.reference ? four.brook >= four.reference : null,
   });
+  const tgi = path(PATHS.tgi)!;
+  for (const name of [PATHS.ollama, PATHS.anthropic, PATHS.responses]) {
+    const row = path(name);
+    if (!row) continue;
+    goals.push({
+      goal: `${name} within 3% of TGI's tokens/s`,
+      value: `${ratio(row.tokensPerSecond, tgi.tokensPerSecond)}×`,
+      met: row.tokensPerSecond >= 0.97 * tgi.tokensPerSecond,
+    });
+  }
   const cold = report.longPrompt.cases.find((row) => row.case === 'cold')!;
   for (const name of ['follow-up', 'regenerate'] as const) {
     const row = report.longPrompt.cases.find((candidate) => candidate.case === name)!;
