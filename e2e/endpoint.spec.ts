@@ -7,7 +7,8 @@ import { readSse } from '../electron/core/testing/readSse.js';
 import { LONG_PROMPT, openApp, shoot } from './support/brook.js';
 
 test('the Local API panel lists a request from another tool live, and cancels it', async ({ page, baseURL }) => {
-  test.setTimeout(240_000);
+  // Generous: on a loaded 2-core machine the long stream and the screenshots take minutes.
+  test.setTimeout(480_000);
   const url = baseURL!;
   const port = new URL(url).port;
   await page.emulateMedia({ colorScheme: 'light' });

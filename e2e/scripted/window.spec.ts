@@ -222,6 +222,7 @@ test('the context meter counts the next prompt and warns before a message that c
 });
 
 test('Continue after Stop goes on in the same reply', async ({ page, request }) => {
+  test.setTimeout(360_000);
   const id = await createConversation(request, { max_new_tokens: 4000 });
   await openConversation(page, id);
   await send(page, '[long] Count for me.');
@@ -235,6 +236,7 @@ test('Continue after Stop goes on in the same reply', async ({ page, request }) 
   await expect.poll(async () => (await replyText(reply)).length, { timeout: REPLY_TIMEOUT }).toBeGreaterThan(partial.length + 10);
   expect((await replyText(reply)).startsWith(partial.slice(0, 20))).toBe(true);
   await page.getByTestId('stop').click();
+  await expect(reply).toHaveAttribute('data-status', 'stopped', { timeout: REPLY_TIMEOUT });
   await expect(assistantMessages(page)).toHaveCount(1);
 });
 
