@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -20,13 +20,22 @@ export function registerStrictJsonParser(app: FastifyInstance): void {
       );
       return;
     }
-    let text: string;
-    try {
-      text = utf8.decode(body as Buffer);
-    } catch {
-      done(new ApiError('validation', 'The request body is not valid UTF-8. Encode the JSON body as UTF-8.'), undefined);
-      return;
-    }
-    parseJson(request, text, done);
+    parseUtf8Json(parseJson, request, body as Buffer, done);
   });
+}
+
+type JsonParser = ReturnType<FastifyInstance['getDefaultJsonParser']>;
+/** What a content-type parser calls with the parsed body or the error (Fastify does not export its name). */
+type ParserDone = (error: Error | null, body?: unknown) => void;
+
+/** Decodes `body` strictly as UTF-8 (422 when it is not), then parses it with Fastify's JSON parser. */
+export function parseUtf8Json(parseJson: JsonParser, request: FastifyRequest, body: Buffer, done: ParserDone): void {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    done(new ApiError('validation', 'The request body is not valid UTF-8. Encode the JSON body as UTF-8.'), undefined);
+    return;
+  }
+  parseJson(request, text, done);
 }
