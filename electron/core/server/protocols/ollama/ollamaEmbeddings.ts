@@ -1,10 +1,8 @@
 // /api/embed (and the older /api/embeddings): the backend's embeddings, admitted, listed and measured like a
 // generation, in Ollama's shape with its statistics in nanoseconds.
 import type { FastifyReply } from 'fastify';
-import type { Embeddings } from '../../../backends/Backend.js';
 import type { OllamaEmbedRequest, OllamaEmbedResponse } from '../../../wire/ollama.js';
-import { currentCaller } from '../../currentCaller.js';
-import { requestSignal } from '../../requestSignal.js';
+import { embedTracked } from '../../embedTracked.js';
 import type { ServerContext } from '../../ServerContext.js';
 import { badRequest } from './ollamaErrors.js';
 
@@ -13,11 +11,12 @@ const NS_PER_MS = 1_000_000;
 export async function ollamaEmbed(context: ServerContext, reply: FastifyReply, body: OllamaEmbedRequest): Promise<OllamaEmbedResponse> {
   const receivedAt = performance.now();
   const texts = typeof body.input === 'string' ? [body.input] : body.input;
-  const embeddings = await embed(context, reply, texts);
-  const size = embeddings.vectors[0]?.length ?? 0;
-  if (body.dimensions != null && body.dimensions !== size) {
-    throw badRequest(`\`dimensions\` must be ${size} (this model's embedding size) or left out: Brook does not shorten embeddings.`);
-  }
+  const embeddings = await embedTracked(context, reply, texts, ({ vectors }) => {
+    const size = vectors[0]?.length ?? 0;
+    if (body.dimensions != null && body.dimensions !== size) {
+      throw badRequest(`\`dimensions\` must be ${size} (this model's embedding size) or left out: Brook does not shorten embeddings.`);
+    }
+  });
   return {
     model: body.model,
     embeddings: embeddings.vectors,
@@ -30,23 +29,6 @@ export async function ollamaEmbed(context: ServerContext, reply: FastifyReply, b
 
 /** The older route's one vector for one `prompt`. */
 export async function ollamaEmbedding(context: ServerContext, reply: FastifyReply, prompt: string): Promise<{ embedding: number[] }> {
-  const embeddings = await embed(context, reply, [prompt]);
+  const embeddings = await embedTracked(context, reply, [prompt]);
   return { embedding: embeddings.vectors[0]! };
-}
-
-async function embed(context: ServerContext, reply: FastifyReply, texts: string[]): Promise<Embeddings> {
-  const tracked = context.track(currentCaller(), requestSignal(reply, context.shutdown));
-  try {
-    let embeddings: Embeddings;
-    try {
-      embeddings = await context.backend.embed(texts, tracked.signal, 'api');
-    } catch (error) {
-      tracked.observer.refused(error);
-      throw error;
-    }
-    tracked.observer.admitted(embeddings.promptTokens);
-    return embeddings;
-  } finally {
-    tracked.observer.closed();
-  }
 }
