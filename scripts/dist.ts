@@ -2,8 +2,7 @@
 // after `npm run dist --` go to electron-builder, e.g. `-- --linux AppImage`). A failure ends in one message.
 import { createRequire } from 'node:module';
 import { distFailure } from './distFailure.js';
-import { exitWithParent } from './exitWithParent.js';
-import { prepare, ROOT } from './prepare.js';
+import { prepareOrExit, ROOT } from './prepare.js';
 
 // electron-builder's own command-line parser, so its flags work as with `npx electron-builder`.
 const { build, configureBuildCommand, createYargs } = createRequire(import.meta.url)('electron-builder/out/builder.js') as {
@@ -12,13 +11,7 @@ const { build, configureBuildCommand, createYargs } = createRequire(import.meta.
   createYargs(): unknown;
 };
 
-exitWithParent();
-try {
-  await prepare();
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
-}
+await prepareOrExit();
 process.chdir(ROOT);
 try {
   const artifacts = await build(configureBuildCommand(createYargs()).parseSync(process.argv.slice(2)));

@@ -1,12 +1,5 @@
 // `npm run serve`: prepares the model and the build, then runs the headless CLI in this same process.
-import { exitWithParent } from './exitWithParent.js';
-import { prepare } from './prepare.js';
+import { prepareOrExit } from './prepare.js';
 
-exitWithParent();
-try {
-  await prepare();
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
-}
+await prepareOrExit();
 await import('../electron/cli.js');

@@ -6,8 +6,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { displayAvailable, findElectronBinary } from '../electron/main/electronBinary.js';
-import { exitWithParent } from './exitWithParent.js';
-import { prepare } from './prepare.js';
+import { prepareOrExit } from './prepare.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -78,13 +77,7 @@ function startHeadless(reason: string): void {
   });
 }
 
-exitWithParent();
-try {
-  await prepare();
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
-}
+await prepareOrExit();
 const target = whyNoWindow();
 if ('binary' in target) startDesktop(target.binary);
 else startHeadless(target.reason);
