@@ -1,13 +1,12 @@
 // TGI's Python clients, unchanged, against the real server: huggingface_hub's InferenceClient (POST / with
 // stream) and TGI's own `text_generation` client, including the overload error each maps from 429.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { missingPython } from '../testing/missingPython.js';
 import { startTestServer, type TestServer } from '../testing/startTestServer.js';
 
-const probe = spawnSync('python3', ['-c', 'import huggingface_hub, text_generation'], { encoding: 'utf8' });
-const missing = probe.status === 0 ? null : `python3 cannot import huggingface_hub and text_generation (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install them with: pip install huggingface_hub text-generation`;
-if (missing) console.log(`[pythonClients.test] skipped: ${missing}`);
+const missing = missingPython('pythonClients.test', ['huggingface_hub', 'text_generation'], ['huggingface_hub', 'text-generation']);
 
 // Asynchronous: the server under test runs in this process and must keep answering.
 async function python(script: string, ...urls: string[]): Promise<string> {

@@ -1,15 +1,14 @@
 // Python's `anthropic` client, unchanged, against the real server and model: messages.create, messages.stream,
 // count_tokens, a tool round trip (tool_use, then tool_result), the key sent as x-api-key, and errors mapped to
 // the client's exception classes. The model's words are never asserted: only what holds for any reply.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingPython } from '../../../testing/missingPython.js';
 import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
 import type { AnthropicMessage } from '../../../wire/anthropic.js';
 
-const probe = spawnSync('python3', ['-c', 'import anthropic'], { encoding: 'utf8' });
-const missing = probe.status === 0 ? null : `python3 cannot import anthropic (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install it with: pip install anthropic`;
-if (missing) console.log(`[anthropicClient.test] skipped: ${missing}`);
+const missing = missingPython('anthropicClient.test', ['anthropic']);
 
 const KEY = 'anthropic-client-key';
 

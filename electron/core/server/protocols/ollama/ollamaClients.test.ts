@@ -1,16 +1,15 @@
 // Ollama's real clients, unchanged, against the real server and the bundled model: npm `ollama` and Python
 // `ollama` (chat, generate, format, tools, embed, list, show, ps, version, streamed and not, errors), and the requests VS Code's
 // Ollama provider makes before it chats over /v1/chat/completions. Assertions hold for any text the model writes.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingPython } from '../../../testing/missingPython.js';
 import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
 import { OLLAMA_COMPATIBLE_VERSION } from './ollamaRoutes.js';
 
-const probe = spawnSync('python3', ['-c', 'import ollama'], { encoding: 'utf8' });
-const missing = probe.status === 0 ? null : `python3 cannot import ollama (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install it with: pip install ollama`;
-if (missing) console.log(`[ollamaClients.test] Python client tests skipped: ${missing}`);
+const missing = missingPython('ollamaClients.test', ['ollama']);
 
 // Asynchronous: the server under test runs in this process and must keep answering.
 async function python(script: string, url: string): Promise<unknown> {

@@ -2,15 +2,14 @@
 // model: openai (parse with pydantic, tools, a streamed call, an agent round trip, embeddings), LangChain
 // (bind_tools, with_structured_output) and huggingface_hub (text_generation with a grammar, chat_completion
 // with tools). Each script prints JSON the test checks; the model's words are never asserted.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { missingPython } from '../../../testing/missingPython.js';
 import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
 
 const MODULES = ['openai', 'pydantic', 'langchain_openai', 'huggingface_hub', 'jsonschema'];
-const probe = spawnSync('python3', ['-c', `import ${MODULES.join(', ')}`], { encoding: 'utf8' });
-const missing = probe.status === 0 ? null : `python3 cannot import ${MODULES.join(', ')} (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()})`;
-if (missing) console.log(`[pythonToolClients.test] skipped: ${missing}`);
+const missing = missingPython('pythonToolClients.test', MODULES, ['openai', 'pydantic', 'langchain-openai', 'huggingface_hub', 'jsonschema']);
 
 async function python(script: string, url: string): Promise<Record<string, unknown>> {
   const { stdout } = await promisify(execFile)('python3', ['-c', script, url], { encoding: 'utf8', timeout: 300_000 });

@@ -1,18 +1,17 @@
 // /v1/responses against the real model, called by the real clients unchanged: `openai`'s responses.create
 // (streamed and not) and responses.stream, and the AI SDK's default `openai(...)` provider, which speaks the
 // Responses API. Greedy text differs between CPUs: the tests compare the routes with each other, never with words.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingPython } from '../../../testing/missingPython.js';
 import { z } from 'zod';
 import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
 
-const probe = spawnSync('python3', ['-c', 'import openai'], { encoding: 'utf8' });
-const noPython = probe.status === 0 ? null : `python3 cannot import openai (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install it with: pip install openai`;
-if (noPython) console.log(`[responsesClients.test] Python test skipped: ${noPython}`);
+const noPython = missingPython('responsesClients.test', ['openai']);
 
 let server: TestServer;
 let openai: OpenAI;
