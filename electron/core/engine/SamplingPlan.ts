@@ -6,8 +6,8 @@ export type StepSamplerOptions = NonNullable<NonNullable<Extract<ControlledEvalu
 
 /**
  * How one request picks its tokens, resolved from TGI's parameters with TGI's rules: greedy unless
- * `do_sample` is set or a warper (temperature ≠ 1, top_k, top_p, typical_p) is given; a sampled request
- * without a seed gets a random one, reported back in `details.seed`.
+ * `do_sample` is set or a warper (temperature ≠ 1, top_k, top_p, typical_p, or Brook's min_p above 0) is
+ * given; a sampled request without a seed gets a random one, reported back in `details.seed`.
  */
 export class SamplingPlan {
   readonly sampling: boolean;
@@ -17,7 +17,8 @@ export class SamplingPlan {
 
   constructor(private readonly parameters: GenerateParameters) {
     const p = parameters;
-    const hasWarper = (p.temperature != null && p.temperature !== 1) || p.top_k != null || p.top_p != null || p.typical_p != null;
+    const hasWarper =
+      (p.temperature != null && p.temperature !== 1) || p.top_k != null || p.top_p != null || p.typical_p != null || (p.min_p != null && p.min_p > 0);
     this.sampling = p.do_sample === true || hasWarper;
     this.seed = this.sampling ? (p.seed ?? Math.floor(Math.random() * 2 ** 32)) : null;
     this.typicalP = this.sampling ? (p.typical_p ?? null) : null;
@@ -42,7 +43,7 @@ export class SamplingPlan {
       temperature: p.temperature ?? 1,
       topK: p.top_k ?? 0,
       topP: p.top_p ?? 1,
-      minP: 0,
+      minP: p.min_p ?? 0,
       seed: Math.floor(this.random() * 2 ** 32),
       repeatPenalty,
     };

@@ -2,7 +2,11 @@
 // imports them as values to bound its inputs. No runtime imports, so the renderer bundles only this data.
 import type { ChatSettings } from './chats.js';
 
-/** Inclusive bounds, except top_p's minimum, which is exclusive (TGI refuses top_p = 0). */
+/**
+ * Inclusive bounds, except top_p's minimum, which is exclusive (TGI refuses top_p = 0), and min_p's maximum,
+ * which is exclusive (min-p 1 would keep only the likeliest token: greedy by another name). min_p's bounds are
+ * also the TGI extension's (wire/tgi.ts), so every front door takes the same min-p.
+ */
 export const CHAT_SETTING_LIMITS = {
   temperature: { min: 0, max: 2 },
   top_p: { min: 0, max: 1 },
@@ -10,6 +14,7 @@ export const CHAT_SETTING_LIMITS = {
   max_new_tokens: { min: 1, max: 32_768 },
   seed: { min: 0, max: 2 ** 32 - 1 },
   repetition_penalty: { min: 0.5, max: 2 },
+  min_p: { min: 0, max: 1 },
 } as const;
 
 /** Stop strings a chat may set: TGI's own limit, and a length that keeps them stop strings, not prompts. */
@@ -26,6 +31,7 @@ export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
   max_new_tokens: 512,
   seed: null,
   repetition_penalty: 1,
+  min_p: 0,
   stop: [],
   replySchema: null,
 };

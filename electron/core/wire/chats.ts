@@ -21,6 +21,8 @@ export const ChatSettings = Type.Object({
   seed: Type.Union([Type.Integer({ minimum: limits.seed.min, maximum: limits.seed.max }), Type.Null()]),
   /** 1 is off; above 1 makes the model repeat itself less. Absent in chats saved before it existed: 1. */
   repetition_penalty: Type.Optional(Type.Number({ minimum: limits.repetition_penalty.min, maximum: limits.repetition_penalty.max })),
+  /** llama.cpp's min-p: 0 is off. Absent in chats saved before it existed: 0. */
+  min_p: Type.Optional(Type.Number({ minimum: limits.min_p.min, exclusiveMaximum: limits.min_p.max })),
   /** The reply ends where one of these appears (it is kept in the text). */
   stop: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: CHAT_STOP_LIMITS.length }), { maxItems: CHAT_STOP_LIMITS.count })),
   /**

@@ -5,7 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
 import { ChatTokenLogprob } from './openai.js';
-import { MAX_STOP_SEQUENCES, MAX_TOP_N_TOKENS } from './tgi.js';
+import { MAX_STOP_SEQUENCES, MAX_TOP_N_TOKENS, MinP } from './tgi.js';
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -30,6 +30,7 @@ export const OllamaOptions = Type.Object(
     top_p: Nullable(Type.Number({ minimum: 0, maximum: 1, errorMessage: '`options.top_p` must be >= 0 and <= 1', description: 'Default 0.9; 1 turns it off.' })),
     top_k: Nullable(Type.Integer({ minimum: 0, errorMessage: '`options.top_k` must be an integer >= 0', description: 'Default 40; 0 turns it off.' })),
     typical_p: Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 1, errorMessage: '`options.typical_p` must be > 0 and <= 1', description: '1 turns it off.' })),
+    min_p: Nullable(MinP('`options.min_p`')),
     seed: Nullable(Type.Integer({ minimum: -(2 ** 63), maximum: 2 ** 64, errorMessage: '`options.seed` must be an integer', description: 'Same seed, same sampled answer; negative is random.' })),
     num_predict: Nullable(
       Type.Integer({

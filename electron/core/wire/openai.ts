@@ -4,7 +4,7 @@
 // How these parameters become TGI's GenerateParameters is in server/openAIParameters.ts.
 import { Type, type Static } from 'typebox';
 import { Nullable } from './nullable.js';
-import { GrammarType, MAX_STOP_SEQUENCES, MAX_TOP_N_TOKENS } from './tgi.js';
+import { GrammarType, MAX_STOP_SEQUENCES, MAX_TOP_N_TOKENS, MinP } from './tgi.js';
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -51,6 +51,8 @@ const SamplingFields = {
   typical_p: Nullable(
     Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, errorMessage: '`typical_p` must be > 0.0 and < 1.0', description: 'TGI extension.' }),
   ),
+  // llama-server and vLLM take min_p on their OpenAI routes too.
+  min_p: Nullable(MinP()),
 };
 
 export const ChatRole = Type.Enum(['system', 'developer', 'user', 'assistant', 'tool'], {

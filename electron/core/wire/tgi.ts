@@ -2,6 +2,7 @@
 // the TypeScript type (Static) and the OpenAPI document. Limits that depend on the loaded model
 // (max total tokens) are checked by the engine; everything checkable from the request alone lives here.
 import { Type, type Static } from 'typebox';
+import { CHAT_SETTING_LIMITS } from './chatSettingsRules.js';
 import { Nullable } from './nullable.js';
 
 /** TGI's fixed limits; /info reports them. */
@@ -30,6 +31,21 @@ export const GrammarType = Type.Union(
 );
 export type GrammarType = Static<typeof GrammarType>;
 
+const MIN_P = CHAT_SETTING_LIMITS.min_p;
+
+/**
+ * llama.cpp's min-p, a Brook extension on every protocol that has no min-p of its own (as llama-server and
+ * vLLM accept it); `field` is how the protocol's errors name it.
+ */
+export const MinP = (field = '`min_p`') =>
+  Type.Number({
+    minimum: MIN_P.min,
+    exclusiveMaximum: MIN_P.max,
+    errorMessage: `${field} must be >= ${MIN_P.min.toFixed(1)} and < ${MIN_P.max.toFixed(1)}`,
+    description:
+      'Brook/llama.cpp extension (min-p sampling): keep only the tokens at least this fraction as likely as the most likely one. 0 is off; above 0 it samples, as top_p does.',
+  });
+
 export const GenerateParameters = Type.Object(
   {
     best_of: Nullable(
@@ -37,7 +53,7 @@ export const GenerateParameters = Type.Object(
     ),
     decoder_input_details: Type.Optional(Type.Boolean({ default: false, description: 'Only false is accepted: Brook returns no prefill details (422 otherwise).' })),
     details: Type.Optional(Type.Boolean({ default: false, description: 'Return generation details (finish reason, token counts, seed).' })),
-    do_sample: Type.Optional(Type.Boolean({ default: false, description: 'Sample instead of greedy decoding. Setting temperature, top_k, top_p or typical_p also samples, as in TGI.' })),
+    do_sample: Type.Optional(Type.Boolean({ default: false, description: 'Sample instead of greedy decoding. Setting temperature, top_k, top_p or typical_p also samples, as in TGI (and min_p above 0).' })),
     frequency_penalty: Nullable(
       Type.Number({ minimum: -2, maximum: 2, errorMessage: '`frequency_penalty` must be >= -2.0 and <= 2.0' }),
     ),
@@ -45,6 +61,7 @@ export const GenerateParameters = Type.Object(
     max_new_tokens: Nullable(
       Type.Integer({ minimum: 1, errorMessage: '`max_new_tokens` must be strictly positive', description: 'Defaults to what fits in the context, at most 1024.' }),
     ),
+    min_p: Nullable(MinP()),
     repetition_penalty: Nullable(
       Type.Number({ exclusiveMinimum: 0, errorMessage: '`repetition_penalty` must be strictly positive' }),
     ),

@@ -12,6 +12,8 @@ export const LIMITS = {
   max_new_tokens: { ...CHAT_SETTING_LIMITS.max_new_tokens, step: 1 },
   seed: { ...CHAT_SETTING_LIMITS.seed, step: 1 },
   repetition_penalty: { ...CHAT_SETTING_LIMITS.repetition_penalty, step: 0.05 },
+  // The schema's maximum is exclusive.
+  min_p: { ...CHAT_SETTING_LIMITS.min_p, step: 0.01, exclusiveMax: true },
 } as const;
 
 /** How many stop strings a chat may set, and how long each. */

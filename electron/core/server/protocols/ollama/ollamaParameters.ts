@@ -3,7 +3,8 @@
 //   unset temperature / top_k / top_p  → Ollama's defaults: 0.8 / 40 / 0.9 (OLLAMA_DEFAULTS)
 //   temperature 0 (or top_p 0)         → greedy: do_sample false, no seed
 //   otherwise                          → do_sample true; temperature; top_p when < 1; top_k when > 0;
-//                                        typical_p when < 1; seed mod 2^32 when >= 0 (negative: random)
+//                                        typical_p when < 1; min_p when > 0; seed mod 2^32 when >= 0
+//                                        (negative: random)
 //   num_predict N > 0                  → max_new_tokens N, shortened to the room the prompt leaves (Ollama
 //                                        never refuses a long num_predict)
 //   num_predict -1, -2 or unset        → until the reply ends or the context (num_ctx, or Brook's) is full
@@ -39,7 +40,6 @@ const HONOURED = Object.keys(OllamaOptions.properties);
 
 /** Options Ollama defines that Brook does not implement, with the value that leaves generation unchanged. */
 const NEUTRAL_OPTIONS: Record<string, unknown> = {
-  min_p: 0,
   presence_penalty: 0,
   mirostat: 0,
   tfs_z: 1,
@@ -77,6 +77,7 @@ export function ollamaParameters(options: OllamaOptions | null | undefined, info
     ...(topP < 1 ? { top_p: topP } : {}),
     ...(topK > 0 ? { top_k: topK } : {}),
     ...(o.typical_p != null && o.typical_p < 1 ? { typical_p: o.typical_p } : {}),
+    ...(o.min_p != null && o.min_p > 0 ? { min_p: o.min_p } : {}),
     ...(o.seed != null && o.seed >= 0 ? { seed: o.seed % 2 ** 32 } : {}),
   };
 }

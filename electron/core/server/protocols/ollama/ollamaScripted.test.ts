@@ -165,6 +165,7 @@ describe('Ollama errors', () => {
     await expectError(await chat({ options: { num_ctx: 1_000_000 } }), 400, /num_ctx.*larger than Brook's context of 4096/);
     await expectError(await chat({ options: { num_predict: 0 } }), 400, /num_predict/);
     await expectError(await chat({ options: { temperature: -1 } }), 400, /temperature/);
+    await expectError(await chat({ options: { min_p: 1 } }), 400, /`options\.min_p` must be >= 0\.0 and < 1\.0/);
     await expectError(await chat({ format: 'yaml' }), 400, /`format` must be "json" or a JSON schema/);
     const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }];
     await expectError(await chat({ format: 'json', tools }), 400, /`format` and `tools` cannot be used together/);
@@ -178,6 +179,7 @@ describe('Ollama errors', () => {
     await expectError(await post('/api/embed', { model: 'm' }), 400, /`input` is required/);
     // Options at the value that changes nothing are fine.
     expect((await chat({ stream: false, options: { min_p: 0, mirostat: 0, num_ctx: 2048, seed: -1 } })).status).toBe(200);
+    expect((await chat({ stream: false, options: { min_p: 0.05 } })).status).toBe(200);
   });
 
   it("reads the body as JSON whatever its Content-Type, as Ollama does (its docs use curl -d, a form type)", async () => {

@@ -69,6 +69,14 @@ describe('OpenAI → TGI parameters', () => {
     });
   });
 
+  it('takes min_p as llama-server and vLLM do: above 0 it samples; 0 is off; 1 and beyond are refused', () => {
+    expect(chat({ do_sample: false, min_p: 0.05 })).toEqual({ stop: [], do_sample: true, min_p: 0.05, max_new_tokens: null, top_n_tokens: 0 });
+    expect(completion({ do_sample: false, min_p: 0 })).toEqual({ stop: [], do_sample: false, max_new_tokens: null, top_n_tokens: 0, truncate: null });
+    expect(chat({ temperature: 0, min_p: 0.05 })).toEqual({ stop: [], do_sample: false, max_new_tokens: null, top_n_tokens: 0 });
+    expect(() => chat({ min_p: 1 })).toThrow(/`min_p` must be >= 0.0 and < 1.0/);
+    expect(() => completion({ min_p: -0.1 })).toThrow(/`min_p` must be >= 0.0 and < 1.0/);
+  });
+
   it('joins text parts, reads developer as system and null content as empty', () => {
     expect(
       chatMessages([

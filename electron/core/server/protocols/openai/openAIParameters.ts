@@ -4,7 +4,8 @@
 //   do_sample false and no warper       → greedy (TGI extension, as @huggingface/inference sends it)
 //   otherwise                           → do_sample true; temperature as given (unset = 1);
 //                                         top_p when < 1 (TGI requires < 1, OpenAI allows 1 = off);
-//                                         top_k, typical_p (TGI extensions); seed mod 2^32
+//                                         top_k, typical_p (TGI extensions); min_p when > 0 (the
+//                                         llama-server and vLLM extension); seed mod 2^32
 //   max_completion_tokens ?? max_tokens → max_new_tokens (/v1/completions: max_tokens ?? max_new_tokens);
 //                                         unset: what fits in the context, at most 1024
 //   stop: string | string[]             → stop: string[] (the engine stops on it; the route cuts it off)
@@ -22,7 +23,7 @@ import type { GenerateParameters } from '../../../wire/tgi.js';
 
 type SamplingRequest = Pick<
   ChatCompletionRequest,
-  'temperature' | 'top_p' | 'seed' | 'stop' | 'frequency_penalty' | 'do_sample' | 'top_k' | 'repetition_penalty' | 'typical_p'
+  'temperature' | 'top_p' | 'seed' | 'stop' | 'frequency_penalty' | 'do_sample' | 'top_k' | 'repetition_penalty' | 'typical_p' | 'min_p'
 >;
 
 export function chatParameters(body: ChatCompletionRequest): GenerateParameters {
@@ -57,7 +58,8 @@ function samplingParameters(body: SamplingRequest): GenerateParameters {
   };
   const temperature = body.temperature ?? 1;
   const topP = body.top_p ?? 1;
-  const hasWarper = temperature !== 1 || topP !== 1 || body.top_k != null || body.typical_p != null;
+  const minP = body.min_p ?? 0;
+  const hasWarper = temperature !== 1 || topP !== 1 || body.top_k != null || body.typical_p != null || minP > 0;
   const greedy = temperature === 0 || topP === 0 || (body.do_sample === false && !hasWarper);
   if (greedy) return { ...common, do_sample: false };
   return {
@@ -67,6 +69,7 @@ function samplingParameters(body: SamplingRequest): GenerateParameters {
     ...(topP < 1 ? { top_p: topP } : {}),
     ...(body.top_k != null ? { top_k: body.top_k } : {}),
     ...(body.typical_p != null ? { typical_p: body.typical_p } : {}),
+    ...(minP > 0 ? { min_p: minP } : {}),
     ...(body.seed != null ? { seed: ((body.seed % 2 ** 32) + 2 ** 32) % 2 ** 32 } : {}),
   };
 }

@@ -133,6 +133,20 @@ describe('POST / and POST /generate', () => {
     expect(((await response.json()) as { generated_text: string }).generated_text.startsWith('The sky is')).toBe(true);
   });
 
+  it('takes min_p (Brook/llama.cpp extension): it samples, and near 1 it keeps only the likeliest token', async () => {
+    const generate = async (parameters: object) => {
+      const response = await post('/generate', { inputs: 'The capital of France is', parameters: { max_new_tokens: 8, details: true, ...parameters } });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { generated_text: string; details: { seed: number | null } };
+    };
+    const greedy = await generate({});
+    expect(greedy.details.seed).toBeNull();
+    // min_p 0.99 at temperature 1 leaves only tokens as likely as the best: the greedy text, whatever the seed.
+    const narrow = await generate({ min_p: 0.99, seed: 5 });
+    expect(narrow.details.seed).toBe(5);
+    expect(narrow.generated_text).toBe(greedy.generated_text);
+  });
+
   it('max_new_tokens bounds the reply exactly', async () => {
     const response = await post('/generate', { inputs: 'Count: one, two,', parameters: { max_new_tokens: 5, details: true } });
     const { details } = (await response.json()) as { details: { generated_tokens: number; finish_reason: string } };
@@ -149,6 +163,8 @@ describe('validation (422, TGI messages), before any event is sent', () => {
     ['top_k 0', { top_k: 0 }, '`top_k` must be strictly positive'],
     ['typical_p 1', { typical_p: 1 }, '`typical_p` must be > 0.0 and < 1.0'],
     ['repetition_penalty 0', { repetition_penalty: 0 }, '`repetition_penalty` must be strictly positive'],
+    ['min_p 1', { min_p: 1 }, '`min_p` must be >= 0.0 and < 1.0'],
+    ['negative min_p', { min_p: -0.1 }, '`min_p` must be >= 0.0 and < 1.0'],
     ['frequency_penalty 3', { frequency_penalty: 3 }, '`frequency_penalty` must be >= -2.0 and <= 2.0'],
     ['max_new_tokens 0', { max_new_tokens: 0 }, '`max_new_tokens` must be strictly positive'],
     ['five stop sequences', { stop: ['a', 'b', 'c', 'd', 'e'] }, '`stop` supports up to 4 stop sequences'],
@@ -232,6 +248,7 @@ describe('GET /info, /health, /openapi.json and POST /tokenize', () => {
     expect(document.openapi).toBe('3.1.0');
     for (const path of ['/generate', '/generate_stream', '/', '/tokenize', '/info', '/health']) expect(document.paths[path]).toBeDefined();
     expect(JSON.stringify(document.paths['/generate_stream']!.post!.requestBody)).toContain('top_n_tokens');
+    expect(JSON.stringify(document)).toMatch(/"min_p":\{[^}]*Brook\/llama\.cpp extension/);
   });
 });
 
