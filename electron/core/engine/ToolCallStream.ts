@@ -1,8 +1,8 @@
 // Reads a tools-constrained generation, piece by piece, as reply text and calls. The grammar (outputGrammar.ts)
 // guarantees the shape — calls written in the template's syntax (ToolCallSyntax.ts), one after another, or in
 // auto mode plain text that does not start like a call — so this reader only has to follow it.
-import { randomUUID } from 'node:crypto';
 import type { ToolCall, ToolCallDelta } from '../wire/generation.js';
+import { toolCallId } from './toolCallId.js';
 import type { ToolCallSyntax } from './ToolCallSyntax.js';
 
 type State = 'undecided' | 'text' | 'prefix' | 'name' | 'arguments' | 'suffix' | 'between';
@@ -75,7 +75,7 @@ export class ToolCallStream {
         if (end < 0) return;
         const name = this.take(end).trim();
         this.take(paramsPrefix.length);
-        const call: ToolCall = { id: `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`, name, arguments: '' };
+        const call: ToolCall = { id: toolCallId(), name, arguments: '' };
         this.made.push(call);
         deltas.push({ type: 'call', index: this.made.length - 1, id: call.id, name });
         this.state = 'arguments';
