@@ -141,6 +141,19 @@ describe('ChatService with the real model', { timeout: 240_000 }, () => {
     expect(summary).toMatchObject({ id: conversation.id, preview: expect.any(String) as unknown });
   });
 
+  it('says how far a long message has been read before the first token', async () => {
+    const conversation = await service.create({ temperature: 0, max_new_tokens: 4 });
+    const notes = Array.from({ length: 60 }, (_, i) => `Item ${i + 1}: ${['apples', 'pears', 'plums'][i % 3]}.`).join(' ');
+    const { reply } = await ask(conversation, null, `${notes} How many items are there?`);
+    const progress = reply.updates.flatMap((update) => (update.promptProgress === undefined ? [] : [update.promptProgress]));
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress.every((fraction, i) => fraction > (i === 0 ? 0 : progress[i - 1]!) && fraction < 1)).toBe(true);
+    // Progress comes before any text, in updates of its own.
+    const firstText = reply.updates.findIndex((update) => update.text !== '' || update.final);
+    expect(reply.updates.slice(0, firstText).every((update) => update.promptProgress !== undefined && update.text === '')).toBe(true);
+    expect(reply.updates.slice(firstText).every((update) => update.promptProgress === undefined)).toBe(true);
+  });
+
   it('gives the same text twice with greedy decoding, and with the same seed', async () => {
     const question = 'Name three colors.';
     const a = await ask(await service.create(GREEDY), null, question);

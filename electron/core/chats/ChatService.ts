@@ -296,6 +296,10 @@ export class ChatService {
             end = event;
             continue;
           }
+          if (event.type === 'prompt') {
+            batcher.progress(event.evaluated / event.total);
+            continue;
+          }
           tokenCount += 1;
           lastTokenAt = performance.now();
           firstTokenAt ??= lastTokenAt;

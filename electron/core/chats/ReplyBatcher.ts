@@ -29,6 +29,13 @@ export class ReplyBatcher {
     if (!this.timer) this.schedule();
   }
 
+  /** How much of a long prompt has been read (0…1), sent at once: it comes seconds apart, before any token. */
+  progress(fraction: number): void {
+    if (this.finished) return;
+    this.lastEmitAt = performance.now();
+    this.emit({ conversationId: this.conversationId, messageId: this.messageId, text: '', tokens: [], promptProgress: fraction });
+  }
+
   /** Sends what is left with the saved message, keeping to the interval; nothing is sent after it. */
   async finish(final: Message, beforeSend?: () => void): Promise<void> {
     if (this.finished) return;

@@ -25,7 +25,7 @@ async function generate(parameters: GenerateParameters, signal = new AbortContro
   let end: EndEvent | undefined;
   for await (const event of engine.run(prepared, engine.sequences[0]!, signal)) {
     if (event.type === 'token') tokens.push(event);
-    else end = event;
+    else if (event.type === 'end') end = event;
   }
   return { prepared, tokens, end: end! };
 }

@@ -24,7 +24,7 @@ async function generate(request: Partial<GenerationRequest>): Promise<{ tokens: 
   let end: EndEvent | undefined;
   for await (const event of engine.run(prepared, engine.sequences[0]!, new AbortController().signal)) {
     if (event.type === 'token') tokens.push(event);
-    else end = event;
+    else if (event.type === 'end') end = event;
   }
   return { tokens, end: end! };
 }

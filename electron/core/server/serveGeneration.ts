@@ -47,6 +47,7 @@ export async function serveGeneration(
       return;
     }
     for await (const event of events) {
+      if (event.type === 'prompt') continue;
       if (event.type === 'token') {
         encoder.token(event);
         continue;
@@ -85,6 +86,7 @@ async function stream(
     await send(encoder.start(admitted));
     let ended = false;
     for await (const event of events) {
+      if (event.type === 'prompt') continue;
       if (event.type === 'token') await send(encoder.token(event));
       else if (!event.cancelled) {
         await send(encoder.end(event));
@@ -106,7 +108,7 @@ async function* observed(events: AsyncGenerator<GenerationEvent>, observer: Gene
   try {
     for await (const event of events) {
       if (event.type === 'token') observer.token(event);
-      else observer.end(event);
+      else if (event.type === 'end') observer.end(event);
       yield event;
     }
   } catch (error) {

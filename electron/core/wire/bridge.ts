@@ -58,6 +58,8 @@ export interface ReplyUpdate {
   /** Text to append to the reply. */
   text: string;
   tokens: MessageToken[];
+  /** Before the first token of a long prompt: how much of it the model has read, 0…1. */
+  promptProgress?: number;
   /** Set once, on the last update: the reply as saved (complete, stopped or error, with its stats). */
   final?: Message;
 }

@@ -131,4 +131,12 @@ export interface EndEvent {
   toolCalls?: ToolCall[];
 }
 
-export type GenerationEvent = TokenEvent | EndEvent;
+/** A long prompt is read in steps before the first token: how far it is (the window shows it). */
+export interface PromptEvent {
+  type: 'prompt';
+  /** Prompt tokens evaluated so far, of `total` (the tokens not already in the cache). */
+  evaluated: number;
+  total: number;
+}
+
+export type GenerationEvent = PromptEvent | TokenEvent | EndEvent;

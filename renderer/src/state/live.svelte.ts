@@ -2,12 +2,6 @@ import { SvelteMap } from 'svelte/reactivity';
 import { FrameQueue } from '../lib/frameQueue';
 import type { Bridge, Message, MessageToken, PositionedReplyUpdate, ReplyUpdate } from '../bridge/types';
 
-/** How far the prompt has been read before the first token (0…1), where an update says (not in ReplyUpdate yet). */
-function promptProgress(update: object): number | undefined {
-  const value = (update as { promptProgress?: unknown }).promptProgress;
-  return typeof value === 'number' && value >= 0 && value <= 1 ? value : undefined;
-}
-
 /** A reply being generated: its text so far, grown once per animation frame. */
 export class LiveReply {
   text = $state('');
@@ -104,8 +98,7 @@ export class LiveReplies {
         live = new LiveReply(update.conversationId, update.messageId);
         this.byMessage.set(update.messageId, live);
       }
-      const progress = promptProgress(update);
-      if (progress !== undefined) live.promptProgress = progress;
+      if (update.promptProgress !== undefined) live.promptProgress = update.promptProgress;
       if (update.text || update.tokens.length > 0) live.apply(update, first);
       if (update.final) {
         this.finals.set(update.messageId, update.final);
