@@ -100,17 +100,19 @@ export class RemoteBackend implements Backend {
 
   async admit(request: GenerationRequest, signal: AbortSignal, source: RequestSource): Promise<Admission> {
     const upstream = this.require();
-    if (request.constraint || request.tools?.length) {
-      throw new ApiError('validation', `Tools and structured output (response_format, grammar) are not forwarded to a remote server yet; the remote server at ${this.url} would ignore them. Send them to the remote server directly, or use Brook's local model.`);
-    }
+    const useTgi = upstream.protocol === 'tgi' && 'text' in request.prompt;
+    // Built before admission: tools or a constraint the upstream's route has no field for are refused (422) here.
+    const call = useTgi ? tgiUpstreamRequest(request, upstream, this.url) : openAIUpstreamRequest(request, upstream, this.url);
     const leave = this.inFlight.enter(source);
     // Aborting this ends the upstream request: on Stop, on close, and when the client leaves.
     const abort = new AbortController();
     const combined = AbortSignal.any([signal, abort.signal]);
     try {
-      const useTgi = upstream.protocol === 'tgi' && 'text' in request.prompt;
-      const call = useTgi ? tgiUpstreamRequest(request) : openAIUpstreamRequest(request, upstream.info);
       const response = await upstreamFetch(this.url, call.path, { apiKey: this.options.apiKey, body: call.body, signal: combined });
+      if (response.status === 404 && upstream.protocol === 'tgi' && !useTgi) {
+        await response.body?.cancel();
+        throw noChatRoute(this.url);
+      }
       if (!response.ok || !response.body) throw await upstreamError(response, this.url);
       const started = performance.now();
       const events = (useTgi ? readTgiStream : readOpenAIStream)(response.body, { request, signal: combined, started, url: this.url });
@@ -167,6 +169,14 @@ export class RemoteBackend implements Backend {
     this.modelState = state;
     for (const listener of [...this.listeners]) listener(state);
   }
+}
+
+/** A TGI server older than its chat route: chat prompts, tools and a chat's response_format all need it. */
+function noChatRoute(url: string): ApiError {
+  return new ApiError(
+    'validation',
+    `The remote server at ${url} has no /v1/chat/completions route, which chat messages, tools and a chat's response_format need (TGI has it from 1.4.3, with a model that has a chat template). Update the server, or send raw text to /generate with a grammar.`,
+  );
 }
 
 /** The upstream's events; the count is released when they end, however they end. */

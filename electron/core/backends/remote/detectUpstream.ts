@@ -5,6 +5,13 @@ import { upstreamError, upstreamFetch } from './upstreamFetch.js';
 export interface Upstream {
   protocol: 'tgi' | 'openai';
   info: ModelInfo;
+  /** Set for llama.cpp's llama-server, which takes a GBNF `grammar` and a `json_schema` beside OpenAI's fields, even on /v1/completions. */
+  llamaCpp: LlamaCpp | null;
+}
+
+export interface LlamaCpp {
+  /** Its chat template can present tools and read calls; without it llama-server answers a tools request in plain text. */
+  toolCalls: boolean;
 }
 
 /** Context assumed for an OpenAI server that does not say its own. */
@@ -19,7 +26,7 @@ export async function detectUpstream(url: string, protocol: 'auto' | 'tgi' | 'op
   if (protocol !== 'openai') {
     const response = await upstreamFetch(url, '/info', { apiKey, timeoutMs: DETECT_TIMEOUT_MS });
     const info = response.ok ? ((await response.json().catch(() => null)) as TgiInfo | null) : null;
-    if (info && typeof info.model_id === 'string') return { protocol: 'tgi', info: tgiModel(url, info) };
+    if (info && typeof info.model_id === 'string') return { protocol: 'tgi', info: tgiModel(url, info), llamaCpp: null };
     if (protocol === 'tgi') throw response.ok ? notProtocol(url, 'TGI', 'GET /info') : await upstreamError(response, url);
   }
   const response = await upstreamFetch(url, '/v1/models', { apiKey, timeoutMs: DETECT_TIMEOUT_MS });
@@ -30,7 +37,9 @@ export async function detectUpstream(url: string, protocol: 'auto' | 'tgi' | 'op
   const models = (await response.json().catch(() => null)) as { data?: OpenAIModel[] } | null;
   const model = models?.data?.[0];
   if (!model?.id) throw notProtocol(url, 'OpenAI', 'a model in GET /v1/models');
-  return { protocol: 'openai', info: openAIModel(url, model, await llamaCppContext(url, apiKey)) };
+  const props = await llamaCppProps(url, apiKey);
+  const llamaCpp = props ? { toolCalls: props.chat_template_caps?.supports_tool_calls !== false } : null;
+  return { protocol: 'openai', info: openAIModel(url, model, props?.default_generation_settings?.n_ctx ?? null), llamaCpp };
 }
 
 interface TgiInfo {
@@ -61,13 +70,19 @@ function remoteInfo(url: string, protocol: 'tgi' | 'openai', id: string, context
   return { backend: 'remote', protocol, id, path: url, sizeBytes: null, trainContextSize: contextSize, contextSize, sequences, threads: null, gpu: false };
 }
 
-/** llama-server tells the context of one slot at GET /props; other servers answer 404 and null is returned. */
-async function llamaCppContext(url: string, apiKey: string | null): Promise<number | null> {
+interface LlamaCppProps {
+  /** The context of one slot is here. */
+  default_generation_settings?: { n_ctx?: number };
+  chat_template_caps?: { supports_tool_calls?: boolean };
+}
+
+/** llama-server describes itself at GET /props; other servers answer 404 and null is returned. */
+async function llamaCppProps(url: string, apiKey: string | null): Promise<LlamaCppProps | null> {
   try {
     const response = await upstreamFetch(url, '/props', { apiKey, timeoutMs: DETECT_TIMEOUT_MS });
     if (!response.ok) return null;
-    const props = (await response.json()) as { default_generation_settings?: { n_ctx?: number } };
-    return props.default_generation_settings?.n_ctx ?? null;
+    const props = (await response.json()) as LlamaCppProps;
+    return props.default_generation_settings ? props : null;
   } catch {
     return null;
   }

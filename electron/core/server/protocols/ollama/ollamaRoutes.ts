@@ -41,12 +41,12 @@ export const OLLAMA_COMPATIBLE_VERSION = '0.6.4';
 
 /**
  * What /api/show lists. Calls are grammar-constrained, so any local model can call tools; a remote upstream is
- * not sent tools (RemoteBackend refuses them) and the scripted backend plays its script. "embedding" is left
- * out: Ollama lists it for embedding models, and tools that pick one by it should not pick a chat model
- * (/api/embed works all the same).
+ * sent them (one that cannot call gets a 422 from RemoteBackend or answers its own) and the scripted backend
+ * plays its script. "embedding" is left out: Ollama lists it for embedding models, and tools that pick one by
+ * it should not pick a chat model (/api/embed works all the same).
  */
 function capabilities(info: ModelInfo): string[] {
-  return info.backend === 'local' ? ['completion', 'tools'] : ['completion'];
+  return info.backend === 'scripted' ? ['completion'] : ['completion', 'tools'];
 }
 
 const errors = Object.fromEntries([400, 401, 403, 404, 413, 415, 424, 429, 500, 502].map((status) => [status, OllamaErrorResponse]));
