@@ -97,7 +97,7 @@ const get = (url: string, apiKey: string | null = null) => send(`${url}/v1/model
 describe('Brook endpoint settings', () => {
   it('reports the running endpoint: on, its URL and port, no key, changeable', () => {
     const settings = brook.endpointSettings();
-    expect(settings).toEqual({ enabled: true, url: brook.server!.url, port: brook.server!.port, apiKey: null, error: null, configurable: true });
+    expect(settings).toEqual({ enabled: true, url: brook.server!.url, port: brook.server!.port, apiKey: null, error: null, configurable: true, ollama: { enabled: false, port: 11434, url: null, error: null } });
     expect(settings.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(brook.status().endpoint).toEqual({ enabled: true, url: settings.url, port: settings.port, apiKeySet: false });
     // The server fills Brook's own list, the one that outlives restarts.
@@ -181,7 +181,7 @@ describe('Brook endpoint settings', () => {
     const stream = longStream(on.url!, null, 'before-off/1.0');
     await generating('before-off/1.0');
     const off = await brook.configureEndpoint({ enabled: false });
-    expect(off).toEqual({ enabled: false, url: null, port: on.port, apiKey: null, error: null, configurable: true });
+    expect(off).toEqual({ enabled: false, url: null, port: on.port, apiKey: null, error: null, configurable: true, ollama: { enabled: false, port: 11434, url: null, error: null } });
     expect(brook.server).toBeNull();
     expect(brook.status().endpoint).toEqual({ enabled: false, url: null, port: on.port, apiKeySet: false });
     const { events } = await stream;
@@ -194,7 +194,7 @@ describe('Brook endpoint settings', () => {
     expect(brook.server).toBeNull();
 
     const again = await brook.configureEndpoint({ enabled: true });
-    expect(again).toEqual({ enabled: true, url: on.url, port: on.port, apiKey: keyed.apiKey, error: null, configurable: true });
+    expect(again).toEqual({ enabled: true, url: on.url, port: on.port, apiKey: keyed.apiKey, error: null, configurable: true, ollama: { enabled: false, port: 11434, url: null, error: null } });
     expect((await get(again.url!, keyed.apiKey)).status).toBe(200);
     await brook.configureEndpoint({ apiKey: null });
   });

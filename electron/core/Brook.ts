@@ -12,7 +12,7 @@ import { RemoteBackend } from './backends/remote/RemoteBackend.js';
 import { ScriptedBackend } from './backends/scripted/ScriptedBackend.js';
 import { appRoutes } from './server/appRoutes.js';
 import { startServer, type BrookServer, type ServerOptions } from './server/createServer.js';
-import { alsoOnOllamaPort } from './server/protocols/ollama/ollamaPort.js';
+import { OLLAMA_DEFAULT_PORT, ollamaRoot, OllamaPortListener } from './server/protocols/ollama/ollamaPort.js';
 import { RequestRegistry } from './server/RequestRegistry.js';
 import { isLoopbackHostname } from './server/requestGuards.js';
 import { uiRoutes } from './server/uiRoutes.js';
@@ -57,6 +57,8 @@ export class Brook {
   private lastBusy = '';
   private stopModelListener: Unsubscribe;
   private currentServer: BrookServer | null = null;
+  /** The second listener on Ollama's port; it follows the endpoint (off with it, restarted with a new key). */
+  private readonly ollama: OllamaPortListener;
   /** The port asked for (0: any free one) and the key, kept while the endpoint is off too. */
   private endpoint: { port: number; apiKey: string | null };
   private endpointError: string | null;
@@ -75,6 +77,7 @@ export class Brook {
   ) {
     this.endpoint = { port: config.port, apiKey: config.apiKey };
     this.endpointError = options.endpointError ?? null;
+    this.ollama = new OllamaPortListener(config.ollamaPort ?? OLLAMA_DEFAULT_PORT, config.ollamaPort !== null, (message) => console.log(message));
     this.stopModelListener = backend.onState(() => this.emitStatus());
   }
 
@@ -109,6 +112,7 @@ export class Brook {
     const brook = new Brook(config, backend, store, chats, options);
     try {
       if (options.serve) brook.currentServer = await brook.listen(config.port, config.apiKey);
+      await brook.followOnOllamaPort(false);
     } catch (error) {
       brook.stopModelListener();
       await store.close();
@@ -155,11 +159,25 @@ export class Brook {
       plugins,
       requests: this.requests,
     };
-    const server = await startServer(this.backend, options);
-    // --ollama-port: the API routes on Ollama's port too, for tools left at Ollama's defaults.
-    const ollamaPort = this.config.ollamaPort;
-    if (ollamaPort === null) return server;
-    return alsoOnOllamaPort(server, (other) => startServer(this.backend, { ...options, port: other, plugins: [] }), ollamaPort, (message) => console.log(message));
+    return startServer(this.backend, options);
+  }
+
+  /**
+   * The Ollama listener in line with the endpoint: the API routes (not the window's) and Ollama's `GET /`, with
+   * the endpoint's key. `restart`: the key changed.
+   */
+  private followOnOllamaPort(restart: boolean, reason?: string): Promise<void> {
+    const options: ServerOptions = {
+      hostname: this.config.hostname,
+      port: this.ollama.port,
+      apiKey: this.endpoint.apiKey,
+      corsAllowOrigins: this.config.corsAllowOrigins,
+      maxConcurrentRequests: this.config.maxConcurrentRequests,
+      version: VERSION,
+      plugins: [ollamaRoot],
+      requests: this.requests,
+    };
+    return this.ollama.follow(this.currentServer, (port) => startServer(this.backend, { ...options, port }), restart, reason);
   }
 
   /** The endpoint as the Endpoint panel shows it. */
@@ -172,6 +190,7 @@ export class Brook {
       apiKey: this.endpoint.apiKey,
       error: server ? null : this.endpointError,
       configurable: !this.options.browserUi,
+      ollama: this.ollama.state(),
     };
   }
 
@@ -179,10 +198,13 @@ export class Brook {
    * Turns the endpoint on or off, moves it, or changes its key (`"generate"`: a new random one; null: none),
    * restarting the server when it runs: on another port the new server starts before the old one stops, so a
    * port in use is refused (422, saying so) and the old server keeps serving. Streams open on the old server
-   * end with an error event. The request list and its listeners stay. Refused in browser mode (403).
+   * end with an error event. The request list and its listeners stay. `ollama` turns the second listener on
+   * Ollama's port on or off; a port it cannot have is reported in the settings, not thrown. Refused in browser
+   * mode (403), except the Ollama switch: that listener does not serve the window, so the window may change it.
    */
   configureEndpoint(change: EndpointChange): Promise<EndpointSettings> {
-    if (this.options.browserUi) return Promise.reject(new ApiError('forbidden', BROWSER_MODE_ENDPOINT_MESSAGE));
+    const touchesWindow = change.enabled !== undefined || change.port !== undefined || change.apiKey !== undefined;
+    if (this.options.browserUi && touchesWindow) return Promise.reject(new ApiError('forbidden', BROWSER_MODE_ENDPOINT_MESSAGE));
     const run = this.endpointQueue.then(() => this.applyEndpoint(change));
     this.endpointQueue = run.catch(() => undefined);
     return run;
@@ -205,6 +227,9 @@ export class Brook {
     }
     const portChanged = change.port !== undefined && change.port !== this.endpoint.port && change.port !== server?.port;
     const keyChanged = next.apiKey !== this.endpoint.apiKey;
+    if (enabled && change.port !== undefined && change.port === this.ollama.listeningPort) {
+      throw new ApiError('validation', `Brook already answers as Ollama on port ${change.port}. Turn off "Also answer on Ollama's port" first, or choose another port.`);
+    }
 
     if (!enabled) {
       this.currentServer = null;
@@ -226,12 +251,16 @@ export class Brook {
         // Someone took the port meanwhile: back to the old settings if possible, else off, saying why.
         this.currentServer = await this.listen(server.port, this.endpoint.apiKey).catch(() => null);
         if (!this.currentServer) this.endpointError = (error as Error).message;
+        await this.followOnOllamaPort(false);
         this.emitStatus();
         throw error;
       }
     }
     this.endpoint = next;
     this.endpointError = null;
+    if (change.ollama !== undefined) this.ollama.enabled = change.ollama;
+    const reason = !enabled ? "Brook's endpoint was turned off." : change.ollama === false ? "Brook stopped answering on Ollama's port." : ENDPOINT_RESTART_MESSAGE;
+    await this.followOnOllamaPort(keyChanged, reason);
     this.emitStatus();
     return this.endpointSettings();
   }
@@ -358,7 +387,7 @@ export class Brook {
     await this.endpointQueue;
     const server = this.currentServer;
     this.currentServer = null;
-    await server?.close();
+    await Promise.all([server?.close(), this.ollama.close()]);
     await this.store.close();
     await this.backend.dispose();
   }

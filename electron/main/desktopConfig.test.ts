@@ -48,6 +48,9 @@ describe('desktopConfig', () => {
     expect(result.config).toMatchObject({ port: 0, dataDir: '/tmp/chats', modelPath: '/m.gguf', apiKey: 'k' });
     expect(result.portExplicit).toBe(true);
     expect(result.apiKeyExplicit).toBe(true);
+    expect(result.ollamaPortExplicit).toBe(false);
+    const ollama = desktopConfig(['electron', '.', '--ollama-port', '11500'], PATHS, {});
+    expect(ollama !== 'help' && [ollama.config.ollamaPort, ollama.ollamaPortExplicit]).toEqual([11500, true]);
   });
 
   it('reads BROOK_API_KEY like the CLI, and reports bad values as ConfigError', () => {

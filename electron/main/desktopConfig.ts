@@ -48,6 +48,8 @@ export interface DesktopConfig {
   portExplicit: boolean;
   /** --api-key or BROOK_API_KEY was given: it wins over the key saved from the Endpoint panel. */
   apiKeyExplicit: boolean;
+  /** --ollama-port was given: it wins over the Ollama switch saved from the Endpoint panel. */
+  ollamaPortExplicit: boolean;
 }
 
 /** Throws the core's ConfigError (a message for the user) for bad flags. */
@@ -64,5 +66,6 @@ export function desktopConfig(argv: readonly string[], paths: DesktopPaths, env:
     },
     portExplicit: given('port'),
     apiKeyExplicit: given('api-key') || env.BROOK_API_KEY !== undefined,
+    ollamaPortExplicit: given('ollama-port'),
   };
 }

@@ -20,8 +20,8 @@ const config = (...argv: string[]): BrookConfig => {
   if (parsed === 'help') throw new Error('help');
   return parsed;
 };
-const none = { portExplicit: false, apiKeyExplicit: false };
-const settings = (over: Partial<EndpointSettings>): EndpointSettings => ({ enabled: true, url: 'http://127.0.0.1:9000', port: 9000, apiKey: null, error: null, configurable: true, ...over });
+const none = { portExplicit: false, apiKeyExplicit: false, ollamaPortExplicit: false };
+const settings = (over: Partial<EndpointSettings>): EndpointSettings => ({ enabled: true, url: 'http://127.0.0.1:9000', port: 9000, apiKey: null, error: null, configurable: true, ollama: { enabled: false, port: 11434, url: null, error: null }, ...over });
 
 describe('applyEndpointPrefs', () => {
   it('leaves the defaults when nothing was saved', () => {
@@ -40,9 +40,16 @@ describe('applyEndpointPrefs', () => {
 
   it('lets the command line win for that run', () => {
     const flags = config('--port', '9200', '--api-key', 'from-the-flag');
-    const result = applyEndpointPrefs(flags, { portExplicit: true, apiKeyExplicit: true }, { port: 9100, apiKey: 'brook-saved-key' });
+    const result = applyEndpointPrefs(flags, { portExplicit: true, apiKeyExplicit: true, ollamaPortExplicit: false }, { port: 9100, apiKey: 'brook-saved-key' });
     expect(result.config).toMatchObject({ port: 9200, apiKey: 'from-the-flag' });
     expect(result.portExplicit).toBe(true);
+  });
+
+  it("turns the Ollama port on or off as saved (Ollama's own port), unless --ollama-port was given", () => {
+    expect(applyEndpointPrefs(config(), none, { ollama: true }).config.ollamaPort).toBe(11434);
+    expect(applyEndpointPrefs(config('--ollama-port', '11500'), none, { ollama: false }).config.ollamaPort).toBeNull();
+    expect(applyEndpointPrefs(config('--ollama-port', '11500'), { ...none, ollamaPortExplicit: true }, { ollama: false }).config.ollamaPort).toBe(11500);
+    expect(applyEndpointPrefs(config(), none, {}).config.ollamaPort).toBeNull();
   });
 });
 
@@ -57,14 +64,15 @@ describe('EndpointPrefsFile', () => {
     // A generated key is saved as the key itself.
     await prefs.record({ apiKey: 'generate' }, settings({ apiKey: 'brook-generated' }));
     await prefs.record({ enabled: false }, settings({ enabled: false, url: null, apiKey: 'brook-generated' }));
-    expect(prefs.current).toEqual({ port: 9000, apiKey: 'brook-generated', enabled: false });
+    await prefs.record({ ollama: true }, settings({ ollama: { enabled: true, port: 11434, url: null, error: 'Port 11434 is already in use' } }));
+    expect(prefs.current).toEqual({ port: 9000, apiKey: 'brook-generated', enabled: false, ollama: true });
     // It may hold a key: readable by this user only.
     if (process.platform !== 'win32') expect((await stat(path)).mode & 0o777).toBe(0o600);
 
     const reopened = await EndpointPrefsFile.open(path);
-    expect(reopened.current).toEqual({ port: 9000, apiKey: 'brook-generated', enabled: false });
+    expect(reopened.current).toEqual({ port: 9000, apiKey: 'brook-generated', enabled: false, ollama: true });
     await reopened.record({ apiKey: null }, settings({ apiKey: null }));
-    expect((await EndpointPrefsFile.open(path)).current).toEqual({ port: 9000, apiKey: null, enabled: false });
+    expect((await EndpointPrefsFile.open(path)).current).toEqual({ port: 9000, apiKey: null, enabled: false, ollama: true });
   });
 
   it('ignores a broken or foreign file, saying so', async () => {

@@ -1,10 +1,11 @@
-// The Endpoint panel's choices (on/off, port, API key), kept in the user data folder so that they survive a
+// The Endpoint panel's choices (on/off, port, API key, the Ollama port's switch), kept in the user data folder so that they survive a
 // restart of the desktop app. Only what the user changed in the panel is saved; flags given on the command
-// line (--port, --api-key or BROOK_API_KEY) win over it for that run.
+// line (--port, --api-key or BROOK_API_KEY, --ollama-port) win over it for that run.
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Type, type Static } from 'typebox';
 import type { BrookConfig } from '../core/config.js';
+import { OLLAMA_DEFAULT_PORT } from '../core/server/protocols/ollama/ollamaPort.js';
 import { EndpointChange, type EndpointSettings } from '../core/wire/endpoint.js';
 import { compile } from '../core/wire/validator.js';
 
@@ -14,6 +15,7 @@ const EndpointPrefsSchema = Type.Object({
   enabled: Type.Optional(Type.Boolean()),
   port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535 })),
   apiKey: EndpointChange.properties.apiKey,
+  ollama: EndpointChange.properties.ollama,
 });
 export type EndpointPrefs = Static<typeof EndpointPrefsSchema>;
 
@@ -21,6 +23,7 @@ export type EndpointPrefs = Static<typeof EndpointPrefsSchema>;
 export interface ExplicitFlags {
   portExplicit: boolean;
   apiKeyExplicit: boolean;
+  ollamaPortExplicit: boolean;
 }
 
 /**
@@ -30,11 +33,14 @@ export interface ExplicitFlags {
 export function applyEndpointPrefs(config: BrookConfig, flags: ExplicitFlags, prefs: EndpointPrefs): { config: BrookConfig; serve: boolean; portExplicit: boolean } {
   const usePort = !flags.portExplicit && prefs.port !== undefined;
   const useKey = !flags.apiKeyExplicit && prefs.apiKey !== undefined;
+  // The switch saves on or off; on is Ollama's own port.
+  const useOllama = !flags.ollamaPortExplicit && prefs.ollama !== undefined;
   return {
     config: {
       ...config,
       ...(usePort ? { port: prefs.port } : {}),
       ...(useKey ? { apiKey: prefs.apiKey } : {}),
+      ...(useOllama ? { ollamaPort: prefs.ollama ? OLLAMA_DEFAULT_PORT : null } : {}),
     },
     serve: prefs.enabled ?? true,
     portExplicit: flags.portExplicit || usePort,
@@ -84,6 +90,7 @@ export class EndpointPrefsFile {
     if (change.enabled !== undefined) next.enabled = change.enabled;
     if (change.port !== undefined) next.port = change.port;
     if (change.apiKey !== undefined) next.apiKey = settings.apiKey;
+    if (change.ollama !== undefined) next.ollama = change.ollama;
     this.prefs = next;
     await mkdir(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${process.pid}.tmp`;

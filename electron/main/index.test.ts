@@ -153,7 +153,7 @@ describe('Electron main', () => {
     expect(health.status).toBe(200);
     expect((await fetch(`${status.endpoint.url}/v1/models`)).status).toBe(401);
     expect((await fetch(`${status.endpoint.url}/v1/models`, { headers: { authorization: `Bearer ${SAVED_KEY}` } })).status).toBe(200);
-    expect(await value<EndpointSettings>(IPC.endpointSettings)).toEqual({ enabled: true, url: status.endpoint.url, port: status.endpoint.port, apiKey: SAVED_KEY, error: null, configurable: true });
+    expect(await value<EndpointSettings>(IPC.endpointSettings)).toEqual({ enabled: true, url: status.endpoint.url, port: status.endpoint.port, apiKey: SAVED_KEY, error: null, configurable: true, ollama: { enabled: false, port: 11434, url: null, error: null } });
   });
 
   it('changes the endpoint from the Local API panel, saves it in the user data folder, and pushes the requests from other tools', async () => {

@@ -298,7 +298,7 @@ describe('IPC handlers', () => {
   });
   describe('the endpoint and the requests from other tools (the Local API panel)', () => {
     it('starts off (Brook started without serving), with the flags\' port and no key', async () => {
-      expect(await call<EndpointSettings>(IPC.endpointSettings)).toEqual({ enabled: false, url: null, port: 8080, apiKey: null, error: null, configurable: true });
+      expect(await call<EndpointSettings>(IPC.endpointSettings)).toEqual({ enabled: false, url: null, port: 8080, apiKey: null, error: null, configurable: true, ollama: { enabled: false, port: 11434, url: null, error: null } });
       expect(await call<ApiRequestInfo[]>(IPC.listApiRequests)).toEqual([]);
     });
 

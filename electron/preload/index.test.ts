@@ -58,7 +58,7 @@ const REQUEST: ApiRequestInfo = {
   finishedAt: null,
   error: null,
 };
-let endpoint: EndpointSettings = { enabled: true, url: 'http://127.0.0.1:8080', port: 8080, apiKey: null, error: null, configurable: true };
+let endpoint: EndpointSettings = { enabled: true, url: 'http://127.0.0.1:8080', port: 8080, apiKey: null, error: null, configurable: true, ollama: { enabled: false, port: 11434, url: null, error: null } };
 const configured: EndpointChange[] = [];
 
 let dir: string;

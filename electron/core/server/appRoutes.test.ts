@@ -68,7 +68,7 @@ describe('app routes for the Local API panel (browser mode)', () => {
     const response = await app('/app/endpoint');
     expect(response.status).toBe(200);
     const settings = (await response.json()) as EndpointSettings;
-    expect(settings).toEqual({ enabled: true, url, port: brook.server!.port, apiKey: KEY, error: null, configurable: false });
+    expect(settings).toEqual({ enabled: true, url, port: brook.server!.port, apiKey: KEY, error: null, configurable: false, ollama: { enabled: false, port: 11434, url: null, error: null } });
     expect((await fetch(`${url}/app/endpoint`)).status).toBe(401);
 
     for (const change of [{ enabled: false }, { port: 0 }, { apiKey: 'generate' }, { apiKey: null }]) {

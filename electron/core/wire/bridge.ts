@@ -4,7 +4,7 @@ import type { ChatSettings, ContextUsage, Conversation, ConversationSummary, Exp
 import type { ApiRequestInfo, EndpointChange, EndpointSettings } from './endpoint.js';
 import type { RemoteServer } from './remote.js';
 
-export type { ApiRequestInfo, ApiRequestState, EndpointChange, EndpointSettings } from './endpoint.js';
+export type { ApiRequestInfo, ApiRequestState, EndpointChange, EndpointSettings, OllamaPortState } from './endpoint.js';
 export type { RemoteServer } from './remote.js';
 
 export type Unsubscribe = () => void;
@@ -113,7 +113,9 @@ export interface Bridge {
    * Turns the endpoint on or off, moves it to another port, or sets, generates (`apiKey: "generate"`) or
    * clears (`apiKey: null`) its key; the server restarts with the new settings and they are kept for the
    * next start. A port in use is refused with a message saying so, and the running server is kept.
-   * Refused in browser mode (EndpointSettings.configurable is false there).
+   * `ollama` turns the second listener on Ollama's port on or off; a port it cannot have shows in
+   * EndpointSettings.ollama.error. Refused in browser mode (EndpointSettings.configurable is false there),
+   * except `ollama` alone: that listener does not serve the window.
    */
   configureEndpoint(change: EndpointChange): Promise<EndpointSettings>;
   /** Requests from other tools: those queued or generating now and the last finished ones, oldest first. */

@@ -17,8 +17,27 @@ export interface EndpointSettings {
   /**
    * Whether this window may turn the endpoint off, move it or change its key. False in browser mode,
    * where the window itself is served by the endpoint: changing it from there would cut the window off.
+   * The Ollama switch stays changeable there (that listener does not serve the window).
    */
   configurable: boolean;
+  /** Brook on Ollama's port too, for tools that only try Ollama's default address. */
+  ollama: OllamaPortState;
+}
+
+/**
+ * The second listener on Ollama's port (the panel's switch, or --ollama-port at start): off, on at `url`, or
+ * asked for but not listening, with `error` saying why. It serves the API routes with the endpoint's key, and
+ * only while the endpoint itself is on.
+ */
+export interface OllamaPortState {
+  /** The switch: asked for, whether or not it could listen. */
+  enabled: boolean;
+  /** Ollama's 11434 unless --ollama-port said otherwise. */
+  port: number;
+  /** e.g. http://127.0.0.1:11434 while it listens, else null. */
+  url: string | null;
+  /** Why it does not listen though asked to (the port is taken…), else null. */
+  error: string | null;
 }
 
 /** The longest API key accepted (a generated one is 43 characters). */
@@ -30,6 +49,8 @@ export const API_KEY_MAX_LENGTH = 200;
  */
 export const EndpointChange = Type.Object({
   enabled: Type.Optional(Type.Boolean()),
+  /** Also listen on Ollama's port (OllamaPortState). */
+  ollama: Type.Optional(Type.Boolean()),
   /** 0 picks a free port. */
   port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535 })),
   apiKey: Type.Optional(

@@ -9,6 +9,7 @@ export type {
   EndpointState,
   ModelInfo,
   ModelState,
+  OllamaPortState,
   RemoteServer,
   ReplyUpdate,
   SendResult,

@@ -1,7 +1,7 @@
 import { describeError, type ErrorNotice } from '../bridge/errors';
 import type { ApiRequestInfo, Bridge, EndpointChange, EndpointSettings } from '../bridge/types';
 
-export type EndpointAction = 'enabled' | 'port' | 'key';
+export type EndpointAction = 'enabled' | 'port' | 'key' | 'ollama';
 
 export function isActiveRequest(request: ApiRequestInfo): boolean {
   return request.state === 'queued' || request.state === 'generating';
@@ -53,6 +53,11 @@ export class EndpointPanelState {
 
   setPort(port: number): Promise<boolean> {
     return this.configure({ port }, 'port');
+  }
+
+  /** The second listener on Ollama's port; a port it cannot have shows in settings.ollama.error. */
+  setOllama(enabled: boolean): Promise<boolean> {
+    return this.configure({ ollama: enabled }, 'ollama');
   }
 
   generateKey(): Promise<boolean> {
