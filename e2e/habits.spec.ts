@@ -126,10 +126,15 @@ test('with Brook gone the model chip and the Local API badge say so, and Retry i
   await expect(banner).toContainText('Brook is not answering');
   await expect(banner).not.toContainText('npm');
   await expect(banner.getByRole('button', { name: 'Retry now' })).toBeVisible();
-  // Retry reloads the window; once Brook answers again, the states follow by themselves.
-  await Promise.all([page.waitForEvent('load'), banner.getByRole('button', { name: 'Retry now' }).click()]);
+  // Retry tries again without reloading the window (what the page holds survives); once Brook answers again,
+  // the states follow by themselves.
+  await page.evaluate(() => ((window as { brookRetryMarker?: string }).brookRetryMarker = 'kept'));
+  await banner.getByRole('button', { name: 'Retry now' }).click();
+  await expect(banner).toBeVisible();
   await page.unrouteAll({ behavior: 'ignoreErrors' });
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-phase', /^(ready|generating)$/, { timeout: 60_000 });
+  await expect(banner).toBeHidden();
+  expect(await page.evaluate(() => (window as { brookRetryMarker?: string }).brookRetryMarker)).toBe('kept');
 });
 
 test('named presets apply to a chat; defaults for new chats are what a new chat is created with', async ({ page, request }) => {

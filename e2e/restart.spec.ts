@@ -28,11 +28,18 @@ test('conversations survive a server restart', async ({ page }) => {
     expect(id).not.toBe('');
 
     await server.stop();
-    await expect(page.getByTestId('connection-lost')).toBeVisible();
+    const banner = page.getByTestId('connection-lost');
+    await expect(banner).toBeVisible();
+    // Retry while Brook is still away tries again without reloading the window: what the page holds survives.
+    await page.evaluate(() => ((window as { brookRetryMarker?: string }).brookRetryMarker = 'kept'));
+    await banner.getByRole('button', { name: 'Retry now' }).click();
+    await expect(banner).toBeVisible();
 
     server = await startServer({ port, dataDir });
-    // The window reconnects by itself...
-    await expect(page.getByTestId('connection-lost')).toBeHidden({ timeout: 30_000 });
+    // The window reconnects by itself, still the same page...
+    await expect(banner).toBeHidden({ timeout: 30_000 });
+    expect(await page.evaluate(() => (window as { brookRetryMarker?: string }).brookRetryMarker)).toBe('kept');
+    await expect(userMessages(page)).toHaveText(['Remember the word pelican.', 'Which word?']);
     // ...and a reload opens the same conversation from the files.
     await page.reload();
     await expectModelReady(page);

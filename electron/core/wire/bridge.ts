@@ -72,6 +72,8 @@ export interface SendResult {
 export interface Bridge {
   /** 'electron' or 'browser': the window hides what a mode cannot do (e.g. a native file dialog). */
   readonly mode: 'electron' | 'browser';
+  /** Browser mode, while Brook is not answering: try again now rather than after the current wait. IPC: nothing to do. */
+  reconnect(): void;
 
   status(): Promise<AppStatus>;
   onStatus(listener: (status: AppStatus) => void): Unsubscribe;

@@ -63,6 +63,16 @@ export class HttpBridge implements Bridge {
     this.restartStream();
   }
 
+  /**
+   * "Retry now": while Brook is not answering, ends the current wait (or a hung attempt) and tries again at
+   * once, with the backoff from its start; the events stream resumes as after any reconnection. Nothing to do
+   * while connected, still connecting, or waiting for an API key (setApiKey retries).
+   */
+  reconnect(): void {
+    if (this.connectionState !== 'reconnecting') return;
+    this.reopenStream();
+  }
+
   onStatus(listener: (status: AppStatus) => void): Unsubscribe {
     this.statusListeners.add(listener);
     this.ensureStream();
@@ -161,12 +171,14 @@ export class HttpBridge implements Bridge {
   }
 
   private restartStream(): void {
+    if (this.listened) this.setConnection('connecting');
+    this.reopenStream();
+  }
+
+  private reopenStream(): void {
     this.stream?.abort();
     this.stream = null;
-    if (this.listened) {
-      this.setConnection('connecting');
-      this.ensureStream();
-    }
+    if (this.listened) this.ensureStream();
   }
 
   /** Reads GET /app/events until aborted, reconnecting with backoff when Brook goes away. */

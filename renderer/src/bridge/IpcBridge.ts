@@ -15,6 +15,8 @@ export function createIpcBridge(transport: IpcTransport): Bridge {
   return {
     mode: 'electron',
     ...commands,
+    // IPC to the main process does not drop: there is no connection to retry.
+    reconnect: () => undefined,
     onStatus: (listener: (status: AppStatus) => void): Unsubscribe => transport.on('status', (value) => listener(value as AppStatus)),
     onReply: (listener: (update: ReplyUpdate) => void): Unsubscribe => transport.on('reply', (value) => listener(value as ReplyUpdate)),
     onApiRequests: (listener: (requests: ApiRequestInfo[]) => void): Unsubscribe => transport.on('requests', (value) => listener(value as ApiRequestInfo[])),

@@ -58,6 +58,11 @@ export class AppState {
     return () => stops.forEach((stop) => stop());
   }
 
+  /** "Retry now" on the offline banner: reconnects without reloading the window, so nothing in it is lost. */
+  reconnect(): void {
+    this.bridge.reconnect();
+  }
+
   setApiKey(key: string): void {
     if (this.bridge instanceof HttpBridge) this.bridge.setApiKey(key);
   }
