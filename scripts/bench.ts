@@ -29,6 +29,7 @@ import { PATHS, evaluateGoals, formatReport, type BenchReport, type Concurrency,
 import { benchWindow } from './benchWindow.js';
 import { startBrookServer, type RunningBrookServer } from './brookServer.js';
 import { ensureLlamaServer, startLlamaServer, type RunningLlamaServer } from './llamaServer.js';
+import { cpuTimes } from './processCpu.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -66,6 +67,18 @@ function machine(): Machine {
 
 type Runner = (round: number) => Promise<StreamRun>;
 
+/** A run on a server in a child process, with that server's CPU time per token (where /proc has it). */
+function withCpu(pid: () => number, run: Runner): Runner {
+  return async (round) => {
+    const before = cpuTimes(pid());
+    const result = await run(round);
+    const after = cpuTimes(pid());
+    if (!before || !after || result.tokens === 0) return result;
+    const perToken = (ms: number) => ms / result.tokens;
+    return { ...result, cpu: { processMsPerToken: perToken(after.processMs - before.processMs), mainThreadMsPerToken: perToken(after.mainThreadMs - before.mainThreadMs) } };
+  };
+}
+
 /** One stream per path, the paths taking turns: a warm-up run each, then ROUNDS rounds. */
 async function singleStream(paths: [string, Runner][]): Promise<SinglePath[]> {
   const runs = new Map<string, StreamRun[]>(paths.map(([name]) => [name, []]));
@@ -77,7 +90,15 @@ async function singleStream(paths: [string, Runner][]): Promise<SinglePath[]> {
   }
   return paths.map(([name]) => {
     const done = runs.get(name)!;
-    return { path: name, tokensPerSecond: median(done.map(tokensPerSecond)), firstTokenMs: median(done.map((run) => run.firstTokenMs)), tokens: median(done.map((run) => run.tokens)) };
+    const cpu = done.flatMap((run) => (run.cpu ? [run.cpu] : []));
+    return {
+      path: name,
+      tokensPerSecond: median(done.map(tokensPerSecond)),
+      firstTokenMs: median(done.map((run) => run.firstTokenMs)),
+      tokens: median(done.map((run) => run.tokens)),
+      processCpuMsPerToken: cpu.length ? median(cpu.map((c) => c.processMsPerToken)) : null,
+      mainThreadCpuMsPerToken: cpu.length ? median(cpu.map((c) => c.mainThreadMsPerToken)) : null,
+    };
   });
 }
 
@@ -133,17 +154,18 @@ async function main(): Promise<void> {
   let reference = await startReference(1);
 
   const sequence = engine.sequences[0]!;
+  const brookPid = () => brookServer.pid;
   const paths: [string, Runner][] = [
     [PATHS.bare, (round) => bareLoop(engine, sequence, prompt(round), NEW_TOKENS)],
     [PATHS.engine, (round) => engineRun(engine, sequence, prompt(round), NEW_TOKENS)],
-    [PATHS.tgi, (round) => tgiStream(brookServer.url, prompt(round), NEW_TOKENS)],
-    [PATHS.openai, (round) => openAIStream(brookServer.url, prompt(round), NEW_TOKENS)],
+    [PATHS.tgi, withCpu(brookPid, (round) => tgiStream(brookServer.url, prompt(round), NEW_TOKENS))],
+    [PATHS.openai, withCpu(brookPid, (round) => openAIStream(brookServer.url, prompt(round), NEW_TOKENS))],
     [PATHS.window, (round) => windowPath(windowBrook, chatPrompt(round), NEW_TOKENS)],
-    [PATHS.ollama, (round) => ollamaStream(brookServer.url, prompt(round), NEW_TOKENS)],
-    [PATHS.anthropic, (round) => anthropicStream(brookServer.url, prompt(round), NEW_TOKENS)],
-    [PATHS.responses, (round) => responsesStream(brookServer.url, prompt(round), NEW_TOKENS)],
+    [PATHS.ollama, withCpu(brookPid, (round) => ollamaStream(brookServer.url, prompt(round), NEW_TOKENS))],
+    [PATHS.anthropic, withCpu(brookPid, (round) => anthropicStream(brookServer.url, prompt(round), NEW_TOKENS))],
+    [PATHS.responses, withCpu(brookPid, (round) => responsesStream(brookServer.url, prompt(round), NEW_TOKENS))],
   ];
-  if (reference) paths.unshift([PATHS.reference, (round) => openAIStream(reference!.url, prompt(round), NEW_TOKENS)]);
+  if (reference) paths.unshift([PATHS.reference, withCpu(() => reference!.pid, (round) => openAIStream(reference!.url, prompt(round), NEW_TOKENS))]);
   const single = await singleStream(paths);
   await windowBrook.close();
   rmSync(windowDataDir, { recursive: true, force: true });

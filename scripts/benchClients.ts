@@ -14,6 +14,8 @@ export interface StreamRun {
   /** Tokens generated. */
   tokens: number;
   text: string;
+  /** For a server in a child process: its CPU time per token generated (scripts/processCpu.ts). */
+  cpu?: { processMsPerToken: number; mainThreadMsPerToken: number };
 }
 
 /** The decode rate: tokens after the first, per second after the first. */

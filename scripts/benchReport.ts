@@ -22,6 +22,10 @@ export interface SinglePath {
   firstTokenMs: number;
   /** Median tokens generated per run. */
   tokens: number;
+  /** A server in a child process: CPU ms per token, all its threads (null for paths in the bench's process, or without /proc). */
+  processCpuMsPerToken: number | null;
+  /** The same for its main thread alone: Brook's JavaScript thread, llama-server's decoding loop. */
+  mainThreadCpuMsPerToken: number | null;
 }
 
 export interface Concurrency {
@@ -136,7 +140,7 @@ export function formatReport(report: BenchReport): string {
   const bare = report.single.find((row) => row.path === PATHS.bare);
   out.push(
     table(
-      ['One stream', 'tokens/s', `× ${REFERENCE}`, '× bare loop', 'first token ms', `× ${REFERENCE}`, 'tokens'],
+      ['One stream', 'tokens/s', `× ${REFERENCE}`, '× bare loop', 'first token ms', `× ${REFERENCE}`, 'tokens', 'server CPU ms/token', 'main thread'],
       report.single.map((row) => [
         row.path,
         fixed(row.tokensPerSecond),
@@ -145,6 +149,8 @@ export function formatReport(report: BenchReport): string {
         fixed(row.firstTokenMs),
         ratio(row.firstTokenMs, reference?.firstTokenMs),
         String(row.tokens),
+        fixed(row.processCpuMsPerToken, 2),
+        fixed(row.mainThreadCpuMsPerToken, 2),
       ]),
     ),
   );

@@ -20,6 +20,8 @@ export interface BrookServerOptions {
 
 export interface RunningBrookServer {
   url: string;
+  /** The server's process, for its CPU times (scripts/processCpu.ts). */
+  pid: number;
   /** Ends the server (SIGINT, as Ctrl-C would) and resolves once it has exited, its data folder removed. */
   stop(): Promise<void>;
 }
@@ -60,7 +62,7 @@ export async function startBrookServer(options: BrookServerOptions): Promise<Run
         reject(new Error(`Brook's server exited with ${code} before it was ready:\n${output}`));
       });
     });
-    return { url, stop };
+    return { url, pid: child.pid!, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -74,6 +74,8 @@ export interface LlamaServerOptions {
 export interface RunningLlamaServer {
   /** http://127.0.0.1:<port>, without a trailing slash. */
   url: string;
+  /** The server's process, for its CPU times (scripts/processCpu.ts). */
+  pid: number;
   /** Ends the server (SIGTERM, then SIGKILL after 5 s) and resolves once it has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -128,7 +130,7 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Run
     }
     try {
       const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return { url, stop };
+      if (response.ok) return { url, pid: child.pid!, stop };
     } catch {
       // Not listening yet.
     }
