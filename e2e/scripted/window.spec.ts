@@ -211,12 +211,20 @@ test('the context meter counts the next prompt and warns before a message that c
   const empty = await used();
   await page.getByTestId('composer').fill('A few more words to count.');
   await expect.poll(used).toBeGreaterThan(empty);
-  // Far more than the context holds: said before sending, and Enter does not send it.
-  await page.getByTestId('composer').fill('word '.repeat(20_000));
-  await expect(page.getByTestId('context-warning')).toContainText('does not fit');
+  // More than the context holds: counted all the same, so the meter and the warning say by how much, before
+  // sending; Enter does not send it.
+  await page.getByTestId('composer').fill('word '.repeat(5_000));
+  await expect(meter).toContainText(/[\d,]+ \/ 4,096 tokens — too long/);
+  expect(Number(/([\d,]+) \//.exec(await meter.innerText())![1]!.replace(/,/g, ''))).toBeGreaterThan(5_000);
+  await expect(page.getByTestId('context-warning')).toContainText(/does not fit: [\d,]+ tokens over the model's context\s+of\s+4,096\./);
   await expect(page.getByTestId('send')).toBeDisabled();
   await page.getByTestId('composer').press('Enter');
   await expect(userMessages(page)).toHaveCount(0);
+  // Far more characters than any prompt that fits: not counted (that would stall Brook), and said so.
+  await page.getByTestId('composer').fill('word '.repeat(20_000));
+  await expect(meter).toContainText('over 4,096 tokens — too long to count');
+  await expect(page.getByTestId('context-warning')).toContainText(/far too long[^]*\s100,0\d\d\s+characters,\s+where\s+at\s+most\s+65,520\s+could\s+fit/);
+  await expect(page.getByTestId('send')).toBeDisabled();
   await page.getByTestId('composer').fill('[short] Hi');
   await expect(page.getByTestId('context-warning')).toBeHidden();
 });

@@ -10,10 +10,20 @@ import { maxInputTokens } from './Backend.js';
  */
 export const MAX_CHARACTERS_PER_TOKEN = 16;
 
+/** The most characters a prompt that fits `info`'s context could have. */
+export function maxInputCharacters(info: ModelInfo): number {
+  return maxInputTokens(info) * MAX_CHARACTERS_PER_TOKEN;
+}
+
+/** The characters of `prompt` that count against maxInputCharacters. */
+export function inputCharacters(prompt: Prompt): number {
+  return 'text' in prompt ? prompt.text.length : prompt.messages.reduce((sum, message) => sum + message.content.length, 0);
+}
+
 /** Throws 422 when `prompt` is too long to possibly fit `info`'s context, counted in characters. */
 export function assertInputFits(prompt: Prompt, info: ModelInfo): void {
-  const limit = maxInputTokens(info) * MAX_CHARACTERS_PER_TOKEN;
-  const length = 'text' in prompt ? prompt.text.length : prompt.messages.reduce((sum, message) => sum + message.content.length, 0);
+  const limit = maxInputCharacters(info);
+  const length = inputCharacters(prompt);
   if (length > limit) {
     throw validationError(
       `\`inputs\` has ${length} characters, more than the ${limit} that can fit in the model's ${info.contextSize}-token context. Send a shorter prompt.`,

@@ -363,15 +363,29 @@ describe('ChatService with the real model', { timeout: 240_000 }, () => {
   });
 
   it("measures the next prompt against the context, and names a chat from its first exchange", async () => {
-    const empty = await service.contextUsage(null, null, '');
-    expect(empty).toEqual({ promptTokens: expect.any(Number) as unknown, contextSize: CONTEXT_SIZE });
-    const draft = await service.contextUsage(null, null, 'What is the capital of France?');
+    const counted = async (draft: string, conversationId: string | null = null, parentId: string | null = null) => {
+      const usage = await service.contextUsage(conversationId, parentId, draft);
+      if (usage.promptTokens === null) throw new Error(`not counted: ${JSON.stringify(usage)}`);
+      return usage;
+    };
+    const empty = await counted('');
+    expect(empty).toEqual({ promptTokens: expect.any(Number) as unknown, contextSize: CONTEXT_SIZE, overflowTokens: 0 });
+    const draft = await counted('What is the capital of France?');
     expect(draft.promptTokens).toBeGreaterThan(empty.promptTokens);
 
     const conversation = await service.create(GREEDY);
     const { final } = await ask(conversation, null, 'What is the capital of France?');
-    const after = await service.contextUsage(conversation.id, final.id, 'And of Italy?');
+    const after = await counted('And of Italy?', conversation.id, final.id);
     expect(after.promptTokens).toBeGreaterThan(draft.promptTokens);
+
+    // Past the context: still counted, with by how much (one token is left for the reply).
+    const long = await counted('word '.repeat(CONTEXT_SIZE));
+    expect(long.promptTokens).toBeGreaterThan(CONTEXT_SIZE);
+    expect(long.overflowTokens).toBe(long.promptTokens - (CONTEXT_SIZE - 1));
+    // More characters than any prompt that fits could have: not tokenized, and said so.
+    const absurd = await service.contextUsage(null, null, 'x'.repeat(CONTEXT_SIZE * 16));
+    expect(absurd).toEqual({ promptTokens: null, contextSize: CONTEXT_SIZE, characters: expect.any(Number) as unknown, maxCharacters: (CONTEXT_SIZE - 1) * 16 });
+    if (absurd.promptTokens === null) expect(absurd.characters).toBeGreaterThan(absurd.maxCharacters);
 
     const title = await service.suggestTitle(conversation.id);
     expect(title.length).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { ApiError, PromptTooLongError, validationError } from '../errors.js';
-import type { Admission, Backend } from '../backends/Backend.js';
+import { maxInputTokens, type Admission, type Backend } from '../backends/Backend.js';
+import { inputCharacters, maxInputCharacters } from '../backends/inputBounds.js';
 import type { ReplyUpdate, SendResult, Unsubscribe } from '../wire/bridge.js';
 import { activePath } from '../wire/activePath.js';
 import {
@@ -177,7 +178,11 @@ export class ChatService {
     }
   }
 
-  /** What the next reply's prompt takes of the context: the path up to `parentId` (null: a new chat), then `draft`. */
+  /**
+   * What the next reply's prompt takes of the context: the path up to `parentId` (null: a new chat), then
+   * `draft`. Counted even past the context, so the window can say by how much; past the character bound no
+   * prompt can fit and tokenizing it would stall Brook, so that one is answered as too long to count.
+   */
   async contextUsage(conversationId: string | null, parentId: string | null, draft: string): Promise<ContextUsage> {
     parse(ContextUsageRequest, { conversationId, parentId, draft });
     if (conversationId !== null) this.assertExists(conversationId, parentId);
@@ -185,7 +190,11 @@ export class ChatService {
     const messages = this.promptMessages(settings, conversationId === null || parentId === null ? [] : this.store.pathTo(conversationId, parentId));
     if (draft) messages.push({ role: 'user', content: draft });
     const info = this.backend.info();
-    return { promptTokens: messages.length === 0 ? 0 : await this.backend.countPromptTokens({ messages }), contextSize: info.contextSize };
+    const characters = inputCharacters({ messages });
+    const maxCharacters = maxInputCharacters(info);
+    if (characters > maxCharacters) return { promptTokens: null, contextSize: info.contextSize, characters, maxCharacters };
+    const promptTokens = messages.length === 0 ? 0 : await this.backend.countPromptTokens({ messages });
+    return { promptTokens, contextSize: info.contextSize, overflowTokens: Math.max(0, promptTokens - maxInputTokens(info)) };
   }
 
   /**

@@ -125,8 +125,27 @@ export const ContextUsageRequest = Type.Object({
   parentId: Type.Union([Id, Type.Null()]),
   draft: Type.String({ maxLength: 1_000_000 }),
 });
-/** What the next reply's prompt takes of the context: the window's meter. */
-export const ContextUsage = Type.Object({ promptTokens: Type.Integer({ minimum: 0 }), contextSize: Type.Integer({ minimum: 1 }) });
+/**
+ * What the next reply's prompt takes of the context: the window's meter. A prompt past the context is counted
+ * all the same, so the window can say by how much; one with more characters than could ever fit is not
+ * tokenized at all (that would stall Brook for seconds), and says so.
+ */
+export const ContextUsage = Type.Union([
+  Type.Object({
+    promptTokens: Type.Integer({ minimum: 0 }),
+    contextSize: Type.Integer({ minimum: 1 }),
+    /** Tokens past what a prompt may take (the context less one token for the reply); 0 when it fits. */
+    overflowTokens: Type.Integer({ minimum: 0 }),
+  }),
+  Type.Object({
+    /** Too long to count. */
+    promptTokens: Type.Null(),
+    contextSize: Type.Integer({ minimum: 1 }),
+    characters: Type.Integer({ minimum: 0 }),
+    /** The most characters a prompt that fits could have. */
+    maxCharacters: Type.Integer({ minimum: 0 }),
+  }),
+]);
 export type ContextUsage = Static<typeof ContextUsage>;
 
 export interface ExportedConversation {

@@ -1,21 +1,19 @@
-import { describeError } from '../bridge/errors';
-import type { Bridge } from '../bridge/types';
-// Not re-exported by bridge/types.ts yet.
-import type { ContextUsage } from '../../../electron/core/wire/chats.js';
+import type { Bridge, ContextUsage } from '../bridge/types';
 import type { ChatState } from './chat.svelte';
 
 const DELAY_MS = 300;
 
 /** The context meter: the prompt the next message would make, against the context size. */
 export class ContextUsageState {
+  /** null until counted, or when Brook could not be asked (no meter then). */
   usage = $state<ContextUsage | null>(null);
-  /** Brook's reason when it refused to count because the prompt cannot fit at all. */
-  refusal = $state<string | null>(null);
-  /** Tokens past the context, counting at least one token for the reply; 0 when it fits. */
-  readonly over = $derived(this.usage ? Math.max(0, this.usage.promptTokens + 1 - this.usage.contextSize) : 0);
-  /** The next message cannot be answered: too many tokens, or refused as too long. */
-  readonly tooLong = $derived(this.over > 0 || this.refusal !== null);
-  readonly fraction = $derived(this.usage ? Math.min(1, this.usage.promptTokens / this.usage.contextSize) : 0);
+  /** The prompt has more characters than any prompt that fits could have: Brook did not count its tokens. */
+  readonly uncountable = $derived(this.usage?.promptTokens === null);
+  /** Tokens past what the prompt may take (one is left for the reply); 0 when it fits or was not counted. */
+  readonly over = $derived(this.usage && this.usage.promptTokens !== null ? this.usage.overflowTokens : 0);
+  /** The next message cannot be answered: too many tokens, or too long to count. */
+  readonly tooLong = $derived(this.over > 0 || this.uncountable);
+  readonly fraction = $derived(this.usage === null ? 0 : this.usage.promptTokens === null ? 1 : Math.min(1, this.usage.promptTokens / this.usage.contextSize));
 
   constructor(
     private readonly bridge: Bridge,
@@ -36,11 +34,8 @@ export class ContextUsageState {
   private async refresh(conversationId: string | null, parentId: string | null, draft: string): Promise<void> {
     try {
       this.usage = await this.bridge.contextUsage(conversationId, parentId, draft);
-      this.refusal = null;
-    } catch (error) {
-      // A prompt past the context is refused as invalid: that is the answer to show. Anything else: no meter.
-      const notice = describeError(error);
-      this.refusal = notice.errorType === 'validation' ? notice.message : null;
+    } catch {
+      // No model yet, Brook away, a chat just deleted: no meter until it can be counted again.
       this.usage = null;
     }
   }
