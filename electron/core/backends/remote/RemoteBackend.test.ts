@@ -12,6 +12,7 @@ import { readSse } from '../../testing/readSse.js';
 import { startTestServer, type TestServer } from '../../testing/startTestServer.js';
 import type { StreamResponse } from '../../wire/tgi.js';
 import { RemoteBackend } from './RemoteBackend.js';
+import { askWeather as ask, weatherTool } from '../../testing/weatherTool.js';
 
 const post = (url: string, path: string, body: unknown, signal?: AbortSignal) =>
   fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
@@ -23,15 +24,6 @@ async function streamTokens(url: string, body: unknown): Promise<{ ids: number[]
 }
 
 const ajv = new Ajv2020({ strict: false });
-const weatherTool = {
-  type: 'function' as const,
-  function: {
-    name: 'get_weather',
-    description: 'The current weather in a city',
-    parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 30 }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['city', 'unit'] },
-  },
-};
-const ask = [{ role: 'user' as const, content: 'What is the weather in Paris?' }];
 const citySchema = { type: 'object', properties: { name: { type: 'string', maxLength: 30 }, population: { type: 'integer' } }, required: ['name', 'population'] };
 const cityFormat = { type: 'json_schema' as const, json_schema: { name: 'city', schema: citySchema, strict: true } };
 const codePattern = '[A-Z]{3}-[0-9]{2}';

@@ -7,6 +7,7 @@ import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startTestServer, type TestServer } from '../../../testing/startTestServer.js';
+import { askWeather as ask, weatherTool } from '../../../testing/weatherTool.js';
 
 let server: TestServer;
 let openai: OpenAI;
@@ -21,15 +22,6 @@ afterEach(() => server?.settle());
 
 const ajv = new Ajv2020({ strict: false });
 const Weather = z.object({ city: z.string().max(30), unit: z.enum(['celsius', 'fahrenheit']) });
-const weatherTool = {
-  type: 'function' as const,
-  function: {
-    name: 'get_weather',
-    description: 'The current weather in a city',
-    parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 30 }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['city', 'unit'] },
-  },
-};
-const ask = [{ role: 'user' as const, content: 'What is the weather in Paris?' }];
 
 describe('structured output', () => {
   it('chat.completions.parse with a zod model returns a parsed object', async () => {
