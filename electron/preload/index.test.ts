@@ -57,6 +57,7 @@ const REQUEST: ApiRequestInfo = {
   startedAt: 1_700_000_000_000,
   finishedAt: null,
   error: null,
+  toolCalls: [],
 };
 let endpoint: EndpointSettings = { enabled: true, url: 'http://127.0.0.1:8080', port: 8080, apiKey: null, error: null, configurable: true, ollama: { enabled: false, port: 11434, url: null, error: null } };
 const configured: EndpointChange[] = [];

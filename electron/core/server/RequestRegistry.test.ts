@@ -49,7 +49,7 @@ describe('RequestRegistry', () => {
     for (let index = 1; index <= 4; index++) tracked.observer.token(tokenEvent(index, index === 4));
     tracked.observer.end(endEvent(4));
     tracked.observer.closed();
-    expect(registry.get(tracked.id)).toMatchObject({ state: 'done', tokens: 4, error: null });
+    expect(registry.get(tracked.id)).toMatchObject({ state: 'done', tokens: 4, error: null, toolCalls: [] });
     await Promise.resolve();
     expect(seen.at(-1)).toBe('done');
   });
@@ -122,6 +122,29 @@ describe('RequestRegistry in the server', () => {
     expect(chat).toMatchObject({ route: '/v1/chat/completions', client: 'registry-test/1.0', state: 'done', tokens: 2 });
     expect(chat!.promptTokens).toBeGreaterThan(0);
     expect(chat!.finishedAt).toBeGreaterThanOrEqual(chat!.startedAt);
+    expect(chat!.toolCalls).toEqual([]);
+  });
+
+  it('keeps the calls of a reply that called tools: each function name and its arguments', async () => {
+    const response = await post(
+      '/v1/chat/completions',
+      {
+        messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
+        tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string', enum: ['Paris', 'Rome'] } }, required: ['city'] } } }],
+        tool_choice: 'required',
+        parallel_tool_calls: false,
+        max_tokens: 200,
+        temperature: 0,
+      },
+      'tool-caller/1.0',
+    );
+    const body = (await response.json()) as { choices: { finish_reason: string; message: { tool_calls: { function: { name: string; arguments: string } }[] } }[] };
+    expect(body.choices[0]!.finish_reason).toBe('tool_calls');
+    const listedCall = await listed((request) => request.client === 'tool-caller/1.0' && request.state === 'done');
+    expect(listedCall.toolCalls.map((call) => [call.name, JSON.parse(call.arguments)])).toEqual(
+      body.choices[0]!.message.tool_calls.map((call) => [call.function.name, JSON.parse(call.function.arguments)]),
+    );
+    expect(listedCall.toolCalls[0]).toMatchObject({ name: 'get_weather', arguments: expect.stringMatching(/"city"/) });
   });
 
   it('cancel(id) stops a running stream: the openai client raises the reason, the generation is freed', async () => {

@@ -79,6 +79,7 @@ export class RequestRegistry {
         startedAt: Date.now(),
         finishedAt: null,
         error: null,
+        toolCalls: [],
       },
       cancel,
       firstTokenAt: 0,
@@ -98,6 +99,7 @@ export class RequestRegistry {
         token: (event) => this.progress(entry, event.index),
         end: (event) => {
           if (event.inputLength) entry.info.promptTokens = event.inputLength;
+          entry.info.toolCalls = event.toolCalls ?? [];
           this.finish(entry, event.cancelled ? 'cancelled' : 'done', event.cancelled ? reasonOf(combined) : null);
         },
         failed: (error) => this.finish(entry, 'error', messageOf(error)),

@@ -1,6 +1,7 @@
 // The loopback endpoint as the window's Endpoint panel sees and changes it, and the live list of requests
 // from other tools. The same schemas validate IPC payloads (Electron) and the app routes (browser mode).
 import { Type, type Static } from 'typebox';
+import type { ToolCall } from './generation.js';
 
 /** What the Endpoint panel shows. */
 export interface EndpointSettings {
@@ -96,4 +97,6 @@ export interface ApiRequestInfo extends RequestCaller {
   finishedAt: number | null;
   /** Why it failed (state 'error') or was cancelled, when known. */
   error: string | null;
+  /** The functions the reply called (a request with tools), once it ended; empty when it answered in text. */
+  toolCalls: ToolCall[];
 }

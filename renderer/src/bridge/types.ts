@@ -15,6 +15,7 @@ export type {
   SendResult,
   Unsubscribe,
 } from '../../../electron/core/wire/bridge.js';
+export type { ToolCall } from '../../../electron/core/wire/generation.js';
 export type {
   ChatSettings,
   ContextUsage,
