@@ -133,6 +133,12 @@ describe('RemoteBackend forwards tools and structured output to another Brook', 
   });
 
   describe.each(['tgi', 'openai'] as const)('seen as %s', (protocol) => {
+    it('min_p reaches the upstream: 0.99 with a seed keeps only the most likely token, so the text is the greedy one', async () => {
+      const inputs = 'The capital of France is';
+      const generate = async (parameters: object) => ((await (await post(fronts[protocol].url, '/generate', { inputs, parameters: { max_new_tokens: 12, ...parameters } })).json()) as { generated_text: string }).generated_text;
+      expect(await generate({ do_sample: true, seed: 7, min_p: 0.99 })).toBe(await generate({}));
+    });
+
     it('tool_choice "required": one well-formed call whose arguments validate, finish_reason "tool_calls"', async () => {
       expect(fronts[protocol].backend.info().protocol).toBe(protocol);
       const completion = await openai(fronts[protocol].url).chat.completions.create({ model: 'x', messages: ask, temperature: 0, max_tokens: 120, tools: [weatherTool], tool_choice: 'required', parallel_tool_calls: false });

@@ -10,7 +10,7 @@ import { UpstreamToolCalls, type ToolCallChunk } from './UpstreamToolCalls.js';
 /**
  * The OpenAI request for a Brook request: chat prompts to /v1/chat/completions, raw text to /v1/completions,
  * streamed with usage and log-probabilities. TGI's parameters map onto OpenAI's; greedy (TGI's default) is
- * temperature 0. top_k, repetition_penalty and typical_p are extensions vLLM and llama.cpp accept. Tools and the
+ * temperature 0. top_k, min_p, repetition_penalty and typical_p are extensions vLLM and llama.cpp accept. Tools and the
  * output constraint go as the route's fields (constraintFields.ts), or are refused where it has none.
  */
 export function openAIUpstreamRequest(request: GenerationRequest, upstream: Upstream, url: string): { path: string; body: unknown } {
@@ -27,6 +27,7 @@ export function openAIUpstreamRequest(request: GenerationRequest, upstream: Upst
     ...(plan.sampling && p.top_p != null ? { top_p: p.top_p } : {}),
     ...(plan.sampling && p.top_k != null ? { top_k: p.top_k } : {}),
     ...(plan.sampling && p.typical_p != null ? { typical_p: p.typical_p } : {}),
+    ...(plan.sampling && p.min_p != null ? { min_p: p.min_p } : {}),
     ...(plan.seed !== null ? { seed: plan.seed } : {}),
     ...(p.stop?.length ? { stop: p.stop } : {}),
     ...(p.frequency_penalty != null ? { frequency_penalty: p.frequency_penalty } : {}),
