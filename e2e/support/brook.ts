@@ -1,5 +1,5 @@
 // Helpers shared by the browser-mode specs: set up conversations through the app routes, drive the window.
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CHAT_SETTINGS, type ChatSettings, type Conversation, type MessageStatus, type MessageToken, type ReplyStats } from '../../electron/core/wire/chats.js';
 
@@ -86,7 +86,10 @@ export async function shoot(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ colorScheme });
     await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
     await page.waitForTimeout(300); // colour transitions
-    await page.screenshot({ path: `${ARTIFACTS}${name}-${colorScheme}.png` });
+    const path = `${ARTIFACTS}${name}-${colorScheme}.png`;
+    await page.screenshot({ path });
+    // In Playwright's HTML report too, beside the test that took it.
+    await test.info().attach(`${name}-${colorScheme}`, { path, contentType: 'image/png' });
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
