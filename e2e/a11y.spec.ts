@@ -1,9 +1,9 @@
 // Accessibility: axe-core finds no serious or critical violation on the empty state, a chat, the settings,
 // the Local API panel and the token view, in light and dark; menus work with the keyboard and give the
 // focus back; Esc closes panels; every control shows a focus ring.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type { MessageToken } from '../electron/core/wire/chats.js';
+import { seriousViolations as violations } from './support/axe.js';
 import { assistantMessages, openApp, plantConversation } from './support/brook.js';
 
 const REPLY = [
@@ -27,15 +27,6 @@ const TOKENS: MessageToken[] = ['Here', ' is', ' bold'].map((text, i) => ({
   special: false,
   top: [{ id: i, text, logprob: -0.1, special: false }],
 }));
-
-/** Serious and critical violations, one line each (rule, impact, how many nodes, the first node). */
-async function violations(page: Page): Promise<string[]> {
-  await page.waitForTimeout(250); // colour transitions settle
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes[0]?.target.join(' ')} ${v.nodes[0]?.failureSummary?.split('\n')[1] ?? ''}`);
-}
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`axe: no serious or critical violations, ${colorScheme} theme`, async ({ page }) => {

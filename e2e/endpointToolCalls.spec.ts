@@ -1,8 +1,10 @@
 // A request from another tool that ended in tool calls, as the Local API panel lists it: "Finished: tool calls",
 // each call's function name and its arguments as indented JSON, readable in a phone-width window. The real
 // model: with tool_choice "required" the reply is grammar-constrained, so the call is well-formed on any CPU.
-// Screenshots, light and dark, go to e2e/artifacts/.
+// axe-core finds no serious or critical violation there, light or dark. Screenshots, light and dark, go to
+// e2e/artifacts/.
 import { expect, test } from '@playwright/test';
+import { seriousViolations } from './support/axe.js';
 import { openApp, shoot } from './support/brook.js';
 
 test('the Local API panel shows the calls of a request that called tools, readably at 390 px', async ({ page, baseURL }) => {
@@ -73,5 +75,9 @@ test('the Local API panel shows the calls of a request that called tools, readab
   await expect(argumentsBlock).toBeVisible();
 
   await row.scrollIntoViewIfNeeded();
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+    expect(await seriousViolations(page), `the tool calls, ${colorScheme} theme`).toEqual([]);
+  }
   await shoot(page, 'endpoint-tool-calls');
 });
