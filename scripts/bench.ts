@@ -49,8 +49,12 @@ const median = (values: number[]) => {
   return sorted.length === 0 ? Number.NaN : sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
 };
 /** `items` starting at `offset`, wrapping around: round r runs the paths in another order than round r − 1. */
-/** The raw-text prompt of a round (the warm-up uses the last one). */
-const prompt = (round: number) => PROMPTS[round % PROMPTS.length]!;
+/**
+ * The raw-text prompt of the bench's n-th single-stream run. Each run gets the next prompt, so no run finds its
+ * prompt in a cache the run before it left (at most 9 runs apart, fewer than the 12 prompts): every first
+ * token includes its prompt's processing, on every path alike.
+ */
+const prompt = (run: number) => PROMPTS[run % PROMPTS.length]!;
 const rotate = <T>(items: readonly T[], offset: number) => items.map((_, i) => items[(i + offset) % items.length]!);
 
 function machine(): Machine {
@@ -65,13 +69,14 @@ function machine(): Machine {
   };
 }
 
-type Runner = (round: number) => Promise<StreamRun>;
+/** Runs the bench's n-th single-stream generation on one path. */
+type Runner = (run: number) => Promise<StreamRun>;
 
 /** A run on a server in a child process, with that server's CPU time per token (where /proc has it). */
 function withCpu(pid: () => number, run: Runner): Runner {
-  return async (round) => {
+  return async (n) => {
     const before = cpuTimes(pid());
-    const result = await run(round);
+    const result = await run(n);
     const after = cpuTimes(pid());
     if (!before || !after || result.tokens === 0) return result;
     const perToken = (ms: number) => ms / result.tokens;
@@ -83,9 +88,10 @@ function withCpu(pid: () => number, run: Runner): Runner {
 async function singleStream(paths: [string, Runner][]): Promise<SinglePath[]> {
   const runs = new Map<string, StreamRun[]>(paths.map(([name]) => [name, []]));
   log(`One stream: ${paths.length} paths, a warm-up and ${ROUNDS} rounds each…`);
-  for (const [, run] of paths) await run(PROMPTS.length - 1);
+  let runNumber = 0;
+  for (const [, run] of paths) await run(runNumber++);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, run] of rotate(paths, round)) runs.get(name)!.push(await run(round));
+    for (const [name, run] of rotate(paths, round)) runs.get(name)!.push(await run(runNumber++));
     log(`  round ${round + 1}/${ROUNDS} done`);
   }
   return paths.map(([name]) => {
@@ -156,16 +162,16 @@ async function main(): Promise<void> {
   const sequence = engine.sequences[0]!;
   const brookPid = () => brookServer.pid;
   const paths: [string, Runner][] = [
-    [PATHS.bare, (round) => bareLoop(engine, sequence, prompt(round), NEW_TOKENS)],
-    [PATHS.engine, (round) => engineRun(engine, sequence, prompt(round), NEW_TOKENS)],
-    [PATHS.tgi, withCpu(brookPid, (round) => tgiStream(brookServer.url, prompt(round), NEW_TOKENS))],
-    [PATHS.openai, withCpu(brookPid, (round) => openAIStream(brookServer.url, prompt(round), NEW_TOKENS))],
-    [PATHS.window, (round) => windowPath(windowBrook, chatPrompt(round), NEW_TOKENS)],
-    [PATHS.ollama, withCpu(brookPid, (round) => ollamaStream(brookServer.url, prompt(round), NEW_TOKENS))],
-    [PATHS.anthropic, withCpu(brookPid, (round) => anthropicStream(brookServer.url, prompt(round), NEW_TOKENS))],
-    [PATHS.responses, withCpu(brookPid, (round) => responsesStream(brookServer.url, prompt(round), NEW_TOKENS))],
+    [PATHS.bare, (run) => bareLoop(engine, sequence, prompt(run), NEW_TOKENS)],
+    [PATHS.engine, (run) => engineRun(engine, sequence, prompt(run), NEW_TOKENS)],
+    [PATHS.tgi, withCpu(brookPid, (run) => tgiStream(brookServer.url, prompt(run), NEW_TOKENS))],
+    [PATHS.openai, withCpu(brookPid, (run) => openAIStream(brookServer.url, prompt(run), NEW_TOKENS))],
+    [PATHS.window, (run) => windowPath(windowBrook, chatPrompt(run), NEW_TOKENS)],
+    [PATHS.ollama, withCpu(brookPid, (run) => ollamaStream(brookServer.url, prompt(run), NEW_TOKENS))],
+    [PATHS.anthropic, withCpu(brookPid, (run) => anthropicStream(brookServer.url, prompt(run), NEW_TOKENS))],
+    [PATHS.responses, withCpu(brookPid, (run) => responsesStream(brookServer.url, prompt(run), NEW_TOKENS))],
   ];
-  if (reference) paths.unshift([PATHS.reference, withCpu(() => reference!.pid, (round) => openAIStream(reference!.url, prompt(round), NEW_TOKENS))]);
+  if (reference) paths.unshift([PATHS.reference, withCpu(() => reference!.pid, (run) => openAIStream(reference!.url, prompt(run), NEW_TOKENS))]);
   const single = await singleStream(paths);
   await windowBrook.close();
   rmSync(windowDataDir, { recursive: true, force: true });

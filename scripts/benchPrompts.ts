@@ -18,7 +18,7 @@ export const PROMPTS = [
 ] as const;
 
 /** Asked of the window path, which goes through the chat template: it answers at length. */
-export const chatPrompt = (round: number) => `Continue this story for several paragraphs: ${PROMPTS[round % PROMPTS.length]}`;
+export const chatPrompt = (run: number) => `Continue this story for several paragraphs: ${PROMPTS[run % PROMPTS.length]}`;
 
 const OPENERS = ['Amber', 'Birch', 'Cobalt', 'Dune', 'Ember', 'Fjord', 'Garnet', 'Harbor', 'Indigo', 'Juniper'];
 const SUBJECTS = ['the north field', 'the east orchard', 'the river mill', 'the old barn', 'the hill pasture', 'the south vineyard'];
