@@ -3,9 +3,9 @@
  *
  * node-llama-cpp answers the sequences of a batch one by one (each samples on a worker thread), and its batch
  * loop starts the next batch as soon as any sequence has queued again. With 4 streams that gave batches of 3
- * and a straggler: measured with `.scratch`-style counting of `initBatch`, 130 batches of 3 for 400 tokens
- * instead of 100 of 4. Holding each decode until every decode in flight has come back lets them all enter
- * the next batch together. One stream never waits: nothing else is in flight.
+ * and a straggler (counted at node-llama-cpp's `initBatch`: 130 batches of 3 for 400 tokens, instead of 100 of
+ * 4). Holding each decode until every decode in flight has come back lets them all enter the next batch
+ * together. One stream never waits: nothing else is in flight.
  */
 export class BatchGate {
   private inFlight = 0;
